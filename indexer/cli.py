@@ -1,0 +1,165 @@
+"""`python -m indexer`: build, update, add, check and search from the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from . import indexing
+from .archive import Archive
+from .config import Paths, resolve_paths
+from .errors import MissiveError
+from .pipeline import Reader
+from .search import LetterSearch, SearchRequest
+from .serialize import result_json
+from .store import IndexStore
+
+
+class Context:
+    def __init__(self, paths: Paths, *, ocr: bool = True):
+        self.paths = paths
+        self.archive = Archive(paths.archive)
+        self.store = IndexStore(paths.index)
+        self.reader = Reader(self.archive, ocr_cache=paths.ocr_cache, use_ocr=ocr)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.option("--archive", type=click.Path(file_okay=False), envvar="MISSIVE_ARCHIVE",
+              help="Archive folder (default: archive, or $MISSIVE_ARCHIVE).")
+@click.option("--index", type=click.Path(file_okay=False), envvar="MISSIVE_INDEX",
+              help="Index folder (default: instance/index, or $MISSIVE_INDEX).")
+@click.option("--no-ocr", is_flag=True, help="Do not run Tesseract on pages without text.")
+@click.pass_context
+def main(ctx: click.Context, archive: str | None, index: str | None, no_ocr: bool) -> None:
+    """Missive: index and search an archive of letters."""
+    ctx.obj = Context(resolve_paths(archive, index), ocr=not no_ocr)
+
+
+def _report(report: indexing.Report) -> None:
+    for line in report.errors:
+        click.echo(f"skipped {line}", err=True)
+    verb = "rebuilt" if report.rebuilt else "updated"
+    click.echo(
+        f"index {verb}: {len(report.indexed)} letters indexed, {report.unchanged} unchanged, "
+        f"{len(report.removed)} removed, {len(report.errors)} skipped"
+    )
+
+
+def _run_indexing(ctx: Context, fn, label: str) -> None:
+    total = len(ctx.archive.ids())
+    with click.progressbar(length=total, label=label, file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        try:
+            report = fn(ctx.archive, ctx.store, ctx.reader, on_letter=lambda _id: bar.update(1))
+        except MissiveError as exc:
+            _fail(str(exc))
+    _report(report)
+
+
+@main.command()
+@click.pass_obj
+def build(ctx: Context) -> None:
+    """Rebuild the whole index from the archive (the old index serves until it is done)."""
+    _run_indexing(ctx, indexing.build, "Indexing")
+
+
+@main.command()
+@click.pass_obj
+def update(ctx: Context) -> None:
+    """Index new and changed letters and drop removed ones."""
+    _run_indexing(ctx, indexing.update, "Updating")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A letter.json with what you know of the letter.")
+@click.pass_obj
+def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
+    """Make files (page images, one PDF, transcripts) or a folder one new letter; print its id."""
+    data = None
+    if meta is not None:
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            _fail(f"{meta.name}: not valid JSON ({exc})")
+    try:
+        letter = indexing.add(ctx.archive, ctx.store, ctx.reader, list(paths), meta=data)
+    except MissiveError as exc:
+        _fail(str(exc))
+    click.echo(letter.id)
+
+
+@main.command()
+@click.pass_obj
+def check(ctx: Context) -> None:
+    """Check that archive and index agree; exit 1 with a list when they do not."""
+    problems = indexing.check(ctx.archive, ctx.store)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problems; `python -m indexer update` repairs them", err=True)
+        sys.exit(1)
+    click.echo(f"archive and index agree: {len(ctx.archive.ids())} letters")
+
+
+def _plain(html: str) -> str:
+    text = html.replace("<mark>", "[").replace("</mark>", "]")
+    text = re.sub(r"<[^>]+>", "", text)
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'"),
+                         ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--country", multiple=True, help="Sender country (ISO code or name); repeatable.")
+@click.option("--from", "date_from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance")
+@click.option("--page", type=int, default=1)
+@click.option("--per-page", type=int, default=20)
+@click.option("--ocr", is_flag=True, help="OCR-tolerant: also match words a letter or two apart.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def search(ctx: Context, query: str, country, date_from, date_to, sort, page, per_page, ocr,
+           as_json) -> None:
+    """Search the index; see the README for the query syntax."""
+    req = SearchRequest(q=query, filters={"country": list(country)} if country else {},
+                        date_from=date_from, date_to=date_to, sort=sort, page=page,
+                        per_page=per_page, ocr=ocr)
+    searcher = LetterSearch(ctx.store)
+    try:
+        result = searcher.search(req)
+    except MissiveError as exc:
+        _fail(str(exc), 2)
+    finally:
+        searcher.close()
+    if as_json:
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} letters")
+    if result.did_you_mean:
+        click.echo(f"Did you mean: {result.did_you_mean}")
+    for hit in result.hits:
+        sender = hit.meta.get("sender") or {}
+        who = sender.get("name") or sender.get("organisation") or "?"
+        click.echo(f"\n{hit.id}  {hit.date or 'undated'}  {who} ({sender.get('country') or '?'})")
+        click.echo(f"  {hit.title}")
+        for snip in hit.snippets:
+            click.echo(f"  p.{snip.page}: {_plain(snip.html)}")
+    countries = result.facets.get("sender_country", [])
+    if countries:
+        click.echo("\nSender countries: " + ", ".join(f"{v.value} {v.count}" for v in countries))
+
+

@@ -1,0 +1,92 @@
+"""A Letter record as a Whoosh document, and as the JSON metadata stored beside it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .records import Letter, Party
+
+
+def _ymd(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _party_words(party: Party) -> str:
+    return " ".join(filter(None, (party.name, party.role, party.organisation, party.place)))
+
+
+def letter_meta(letter: Letter) -> dict[str, Any]:
+    """The letter's metadata as JSON-ready data, each value's provenance included."""
+    return {
+        "id": letter.id,
+        "title": letter.display_title(),
+        "title_given": letter.title,
+        "date": str(letter.date) if letter.date else None,
+        "date_precision": letter.date.precision if letter.date else None,
+        "date_uncertain": letter.date.uncertain if letter.date else False,
+        "date_as_written": letter.date_as_written,
+        "sender": letter.sender.to_dict(),
+        "recipients": [r.to_dict() for r in letter.recipients if not r.is_empty()],
+        "languages": letter.languages,
+        "collection": letter.collection,
+        "rights": letter.rights,
+        "notes": letter.notes,
+        "related": [r.to_dict() for r in letter.related],
+        "text_source": letter.text_source,
+        "pages": [
+            {
+                "n": p.n,
+                "image": p.image,
+                "frame": p.frame,
+                "width": p.width,
+                "height": p.height,
+                "origin": p.origin,
+                "has_words": bool(p.words),
+            }
+            for p in letter.pages
+        ],
+        "provenance": {k: v.to_dict() for k, v in letter.provenance.items()},
+    }
+
+
+def to_document(letter: Letter) -> dict[str, Any]:
+    """The fields Whoosh indexes and stores for one letter."""
+    doc: dict[str, Any] = {
+        "id": letter.id,
+        "content": letter.text,
+        "exact": letter.text,
+        "sender": _party_words(letter.sender),
+        "recipient": " ".join(_party_words(r) for r in letter.recipients),
+        "place": " ".join(filter(None, [letter.sender.place] + [r.place for r in letter.recipients])),
+        "source": letter.text_source,
+        "meta": json.dumps(letter_meta(letter), ensure_ascii=False),
+        "pages_text": [p.text for p in letter.pages],
+        "fingerprint": letter.fingerprint,
+        "page_count": len(letter.pages),
+    }
+    if letter.title:
+        doc["title"] = letter.title
+    if letter.sender.country:
+        doc["country"] = letter.sender.country
+    if letter.sender.label():
+        doc["sender_facet"] = letter.sender.label()
+    recipients = [r for r in letter.recipients if r.label()]
+    if recipients:
+        # Commas separate KEYWORD values; a label's own commas must not split it.
+        doc["recipient_facet"] = ",".join(r.label().replace(",", " ") for r in recipients)
+    countries = [r.country for r in letter.recipients if r.country]
+    if countries:
+        doc["recipient_country"] = ",".join(countries)
+    if letter.languages:
+        doc["language"] = ",".join(letter.languages)
+    if letter.collection:
+        doc["collection"] = letter.collection
+    if letter.date:
+        doc["date"] = letter.date.iso
+        doc["date_start"] = _ymd(letter.date.start)
+        doc["date_end"] = _ymd(letter.date.end)
+        doc["year"] = str(letter.date.year)
+        doc["years"] = ",".join(str(y) for y in letter.date.years()[:200])
+        doc["decade"] = f"{letter.date.decade}s"
+    return doc

@@ -1,0 +1,9 @@
+"""The project's exceptions; each message is written for the person running the ingest."""
+
+
+class MissiveError(Exception):
+    """Base of the project's errors; str() is the message a user sees."""
+
+
+class IngestError(MissiveError):
+    """A file cannot be ingested; the message starts with the file name."""

@@ -1,0 +1,144 @@
+"""Page sources (scans, PDFs, transcripts): sniff their kind, describe and render their pages.
+
+Each source kind lives in its own module and is an object with ``kind``,
+``matches(head, path)``, ``read(path)`` and ``load(path, frame, dpi)``; `read_source` and
+`load_page_image` pick the kind from the file's content, never from its name alone.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from indexer.errors import IngestError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = [
+    "ACCEPTED",
+    "MAX_FRAMES",
+    "RENDER_DPI",
+    "SourceKind",
+    "SourcePage",
+    "kinds",
+    "load_page_image",
+    "read_source",
+    "sniff",
+]
+
+RENDER_DPI = 200
+MAX_FRAMES = 2_000  # frames of one TIFF or pages of one PDF
+ACCEPTED = "JPEG, PNG, TIFF, PDF, plain text (.txt)"
+HEAD_BYTES = 2048
+
+
+@dataclass
+class SourcePage:
+    """One page inside a source file, as `read_source` describes it."""
+
+    frame: int  # 0-based frame (TIFF) or page index (PDF) inside the file
+    width: int | None  # page image size in pixels (PDF: at RENDER_DPI)
+    height: int | None
+    text: str | None = None  # PDF text layer; None when the page has none or only whitespace
+
+
+class SourceKind(Protocol):
+    kind: str
+
+    def matches(self, head: bytes, path: Path) -> bool: ...
+
+    def read(self, path: Path) -> list[SourcePage]: ...
+
+    def load(self, path: Path, frame: int, dpi: int) -> Image.Image: ...
+
+
+# Pillow, pypdf and pdfium are called from OCR worker threads.  pdfium is not thread-safe,
+# and warnings.catch_warnings swaps process-wide state, so both are only touched under
+# this one lock; the slow part of OCR (the Tesseract processes) runs outside it.
+_LIBRARY_LOCK = threading.RLock()
+
+
+@contextmanager
+def quiet_library() -> Iterator[None]:
+    """Hold the library lock and keep library warnings from escaping to the caller."""
+    with _LIBRARY_LOCK, warnings.catch_warnings():
+        # Library warnings about odd files are not the user's business: the file either
+        # reads (and is used) or fails (and the IngestError says why).  Without this,
+        # pytest's filterwarnings=error would turn harmless warnings into failures.
+        warnings.simplefilter("ignore")
+        yield
+
+
+def reason(exc: BaseException) -> str:
+    """Describe a library exception in one short line: its class and first message line."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if len(first) > 160:
+        first = first[:157] + "..."
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+@cache
+def kinds() -> tuple[SourceKind, ...]:
+    """Return the registered source kinds, in the order they are tried."""
+    # Imported here so each kind's module can import SourcePage from this package.
+    from indexer.extract.image import ImageSource
+    from indexer.extract.pdf import PdfSource
+    from indexer.extract.text import TextSource
+
+    # Text last: it matches on the name, the others on magic bytes.
+    return (PdfSource(), ImageSource(), TextSource())
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(HEAD_BYTES)
+
+
+def _kind_of(head: bytes, path: Path) -> SourceKind | None:
+    for kind in kinds():
+        if kind.matches(head, path):
+            return kind
+    return None
+
+
+def sniff(path: Path) -> str | None:
+    """Name the kind of page source ("text", "image", "pdf") from content, None if unknown."""
+    path = Path(path)
+    try:
+        head = _head(path)
+    except OSError:
+        return None
+    kind = _kind_of(head, path)
+    return kind.kind if kind else None
+
+
+def _pick(path: Path) -> SourceKind:
+    try:
+        head = _head(path)
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
+    kind = _kind_of(head, path)
+    if kind is not None:
+        return kind
+    what = "the file is empty" if not head else "not a recognised page source"
+    raise IngestError(f"{path.name}: {what}; accepted: {ACCEPTED}")
+
+
+def read_source(path: Path) -> list[SourcePage]:
+    """Validate a page source and describe its pages; raise IngestError when it is unusable."""
+    path = Path(path)
+    return _pick(path).read(path)
+
+
+def load_page_image(path: Path, frame: int = 0, *, dpi: int = RENDER_DPI) -> Image.Image:
+    """Return one page as an upright RGB or L image (PDF pages rendered at `dpi`)."""
+    path = Path(path)
+    return _pick(path).load(path, frame, dpi)

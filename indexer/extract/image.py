@@ -1,0 +1,228 @@
+"""Page scans: validate JPEG, PNG and TIFF files and load their frames upright."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from indexer.errors import IngestError
+from indexer.extract import MAX_FRAMES, SourcePage, quiet_library, reason
+
+MAX_PIXELS = 120_000_000
+# Pillow warns above this and refuses above twice this; read() turns the warning into a
+# rejection too, so one limit holds.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+ACCEPTED_IMAGES = "JPEG, PNG, TIFF"
+# MPO (a camera's stereo JPEG) is a JPEG whose first frame is the picture.
+_PAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF"}
+# Only TIFF holds pages in its frames; other formats' frames are animation or views.
+_SINGLE_FRAME = {"JPEG", "MPO", "PNG"}
+
+_PAGE_MAGIC = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",
+    b"II*\x00",  # TIFF, little- and big-endian
+    b"MM\x00*",
+    b"II+\x00",  # BigTIFF
+    b"MM\x00+",
+)
+# Formats we recognise only to reject them with a precise message (and catch bombs).
+_OTHER_MAGIC = (
+    b"GIF87a",
+    b"GIF89a",
+    b"icns",
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
+    b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
+    b"8BPS",  # Photoshop
+)
+_PNM = re.compile(rb"P[1-7]\s+(?:#|\d)")
+_BMP_HEADERS = {bytes([n, 0, 0, 0]) for n in (12, 40, 52, 56, 64, 108, 124)}
+
+_ORIENT_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_DEEP_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+
+
+def _other_image(head: bytes) -> bool:
+    if head.startswith(_OTHER_MAGIC) or _PNM.match(head):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    # BMP and ICO magics are two or four common bytes; check a header field as well.
+    if head[:2] == b"BM" and head[14:18] in {
+        bytes([n, 0, 0, 0]) for n in (12, 40, 52, 56, 108, 124)
+    }:
+        return True
+    return head[:4] in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00") and head[4:6] != b"\x00\x00"
+
+
+def _bomb(path: Path, pixels: int | None) -> IngestError:
+    size = f"image of {pixels:,} pixels" if pixels else "image"
+    return IngestError(
+        f"{path.name}: {size} is over the limit of {MAX_PIXELS:,} pixels (decompression bomb?)"
+    )
+
+
+def _failure(path: Path, exc: BaseException) -> IngestError:
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        return _bomb(path, int(found[1]) if found else None)
+    if isinstance(exc, UnidentifiedImageError):
+        what = "not a readable image (unrecognised or damaged header)"
+    elif isinstance(exc, MemoryError):
+        what = "not a readable image (too large to decode in memory)"
+    elif "truncated" in str(exc).lower():
+        what = "not a readable image (truncated file)"
+    else:
+        what = f"not a readable image ({reason(exc)})"
+    return IngestError(f"{path.name}: {what}; accepted: {ACCEPTED_IMAGES}")
+
+
+def _check_size(path: Path, img: Image.Image) -> None:
+    width, height = img.size
+    if width <= 0 or height <= 0:
+        raise IngestError(f"{path.name}: the image has no pixels ({width}x{height})")
+    if width * height > MAX_PIXELS:
+        raise _bomb(path, width * height)
+
+
+def _orientation(img: Image.Image) -> int:
+    try:
+        value = img.getexif().get(0x0112, 1)
+    except Exception:
+        # A damaged EXIF block loses only the rotation; the scan itself is fine.
+        return 1
+    return value if isinstance(value, int) and value in _ORIENT_UPRIGHT else 1
+
+
+def _flatten(img: Image.Image, mode: str) -> Image.Image:
+    # Transparent areas become white paper, not black, so OCR sees ink on a page.
+    rgba = img.convert("LA" if mode == "L" else "RGBA")
+    page = Image.new(mode, img.size, "white")
+    page.paste(rgba.convert(mode), mask=rgba.getchannel("A"))
+    return page
+
+
+def _deep_to_l(img: Image.Image) -> Image.Image:
+    if img.mode != "F":
+        img = img.convert("I")
+    low, high = img.getextrema()
+    if img.mode == "F" and high <= 1.0:
+        top = 1.0
+    else:
+        # 12-bit scanners store 0..4095 in 16-bit files; scaling by the container's
+        # 65535 would leave them nearly black, so take the smallest depth that fits.
+        bits = next((b for b in (8, 10, 12, 14, 16) if high < 2**b), None)
+        top = float(2**bits - 1) if bits else float(high)
+    scale = 255.0 / top if top > 0 else 1.0
+    return img.point(lambda v: v * scale).convert("L")
+
+
+def _page_mode(img: Image.Image) -> Image.Image:
+    mode = img.mode
+    if mode in ("RGB", "L"):
+        return img.copy()
+    if mode == "1":
+        return img.convert("L")
+    if mode in _DEEP_MODES:
+        return _deep_to_l(img)
+    if mode in ("LA", "La"):
+        return _flatten(img, "L")
+    if mode in ("RGBA", "RGBa", "PA") or (mode == "P" and "transparency" in img.info):
+        return _flatten(img, "RGB")
+    return img.convert("RGB")  # CMYK, P, YCbCr, LAB, HSV, RGBX
+
+
+class ImageSource:
+    """A page scan: JPEG, PNG, or TIFF with one page per frame."""
+
+    kind = "image"
+
+    def matches(self, head: bytes, path: Path) -> bool:
+        return head.startswith(_PAGE_MAGIC) or _other_image(head)
+
+    def read(self, path: Path) -> list[SourcePage]:
+        with quiet_library():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                fmt, pages = self._decode_all(path)
+            except IngestError:
+                raise
+            except Exception as exc:
+                raise _failure(path, exc) from exc
+        if fmt not in _PAGE_FORMATS:
+            raise IngestError(
+                f"{path.name}: {fmt} images are not accepted as page scans; "
+                f"accepted: {ACCEPTED_IMAGES}"
+            )
+        return pages
+
+    def _decode_all(self, path: Path) -> tuple[str, list[SourcePage]]:
+        pages = []
+        with Image.open(path) as img:
+            fmt = img.format or "unknown"
+            frame = 0
+            while True:
+                _check_size(path, img)
+                # Decoding every frame is what finds truncated and corrupt data.
+                img.load()
+                width, height = img.size
+                if _orientation(img) >= 5:
+                    width, height = height, width
+                pages.append(SourcePage(frame, width, height))
+                if fmt in _SINGLE_FRAME:
+                    break
+                try:
+                    img.seek(frame + 1)
+                except EOFError:
+                    break
+                frame += 1
+                if frame >= MAX_FRAMES:
+                    raise IngestError(
+                        f"{path.name}: has more than {MAX_FRAMES:,} frames; "
+                        f"accepted: TIFF files of at most {MAX_FRAMES:,} pages"
+                    )
+        return fmt, pages
+
+    def load(self, path: Path, frame: int, dpi: int) -> Image.Image:
+        with quiet_library():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                with Image.open(path) as img:
+                    if img.format not in _PAGE_FORMATS:
+                        raise IngestError(
+                            f"{path.name}: {img.format} images are not accepted as page "
+                            f"scans; accepted: {ACCEPTED_IMAGES}"
+                        )
+                    self._seek(path, img, frame)
+                    _check_size(path, img)
+                    img.load()
+                    transpose = _ORIENT_UPRIGHT.get(_orientation(img))
+                    page = _page_mode(img)
+            except IngestError:
+                raise
+            except Exception as exc:
+                raise _failure(path, exc) from exc
+        return page.transpose(transpose) if transpose is not None else page
+
+    @staticmethod
+    def _seek(path: Path, img: Image.Image, frame: int) -> None:
+        missing = IngestError(f"{path.name}: has no frame {frame}; frames are numbered from 0")
+        if frame < 0 or (frame > 0 and img.format in _SINGLE_FRAME):
+            raise missing
+        if frame:
+            try:
+                img.seek(frame)
+            except EOFError as exc:
+                raise missing from exc

@@ -1,0 +1,279 @@
+"""Word boxes kept in the archive: read *.words.json, hOCR and ALTO; write *.words.json."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.parsers import expat
+
+from indexer.errors import IngestError
+from indexer.extract import reason
+from indexer.extract.text import decode_text
+from indexer.records import Word
+
+ACCEPTED_WORDS = "*.words.json, hOCR (ocrx_word spans with bbox), ALTO XML (String elements)"
+_LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_textfloat", "ocr_header", "ocr_caption"}
+
+
+@dataclass
+class _Parsed:
+    """A parser's output: words and page size in the file's own units."""
+
+    words: list[Word]
+    width: float | None
+    height: float | None
+    pixels: bool = True  # False: ALTO mm10/inch1200, convertible only by scaling to the scan
+
+
+def _bad(path: Path, what: str) -> IngestError:
+    return IngestError(f"{path.name}: {what}; accepted: {ACCEPTED_WORDS}")
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _read_json(path: Path, data: bytes) -> _Parsed:
+    try:
+        doc = json.loads(decode_text(data))
+    except ValueError as exc:
+        raise _bad(path, f"not valid JSON ({reason(exc)})") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("words"), list):
+        raise _bad(path, 'expected an object with a "words" list')
+    words = []
+    for i, item in enumerate(doc["words"], start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise _bad(path, f'word {i} is not an object with a "text" string')
+        box = [_number(item.get(k)) for k in ("x", "y", "w", "h")]
+        if any(v is None for v in box) or box[2] < 0 or box[3] < 0:
+            raise _bad(path, f'word {i} needs numbers "x", "y" and non-negative "w", "h"')
+        conf, line = item.get("conf"), item.get("line")
+        if conf is not None and _number(conf) is None:
+            raise _bad(path, f'word {i} has a "conf" that is not a number')
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
+            raise _bad(path, f'word {i} has a "line" that is not a positive whole number')
+        x, y, w, h = box
+        conf_value = None if conf is None else _number(conf)
+        words.append(Word(item["text"], x, y, w, h, conf_value, line))
+    return _Parsed(words, _number(doc.get("width")), _number(doc.get("height")))
+
+
+def _title(title: str) -> dict[str, list[str]]:
+    props = {}
+    for part in title.split(";"):
+        key, _, rest = part.strip().partition(" ")
+        if key:
+            props[key] = rest.split()
+    return props
+
+
+class _Hocr(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[Word] = []
+        self.page: tuple[float, float] | None = None
+        self.line = 0
+        self.problem: str | None = None
+        self._word: tuple[str, list[float], float | None] | None = None
+        self._text: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._word is not None:
+            self._depth += tag == self._word[0]
+            return
+        values = dict(attrs)
+        classes = set((values.get("class") or "").split())
+        props = _title(values.get("title") or "")
+        if "ocr_page" in classes and self.page is None:
+            box = [_number(v) for v in props.get("bbox", [])]
+            if len(box) == 4 and None not in box:
+                self.page = (box[2], box[3])
+        if classes & _LINE_CLASSES:
+            self.line += 1
+        if "ocrx_word" in classes:
+            box = [_number(v) for v in props.get("bbox", [])]
+            if len(box) != 4 or None in box or box[2] < box[0] or box[3] < box[1]:
+                self.problem = self.problem or f"word {len(self.words) + 1} has no valid bbox"
+                return
+            conf = _number((props.get("x_wconf") or [None])[0])
+            self._word, self._text, self._depth = (tag, box, conf), [], 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._word is None or tag != self._word[0]:
+            return
+        self._depth -= 1
+        if self._depth:
+            return
+        _, (x0, y0, x1, y1), conf = self._word
+        text = " ".join("".join(self._text).split())
+        if text:
+            line = self.line or None
+            self.words.append(Word(text, x0, y0, x1 - x0, y1 - y0, conf, line))
+        self._word = None
+
+    def handle_data(self, data: str) -> None:
+        if self._word is not None:
+            self._text.append(data)
+
+
+def _read_hocr(path: Path, data: bytes) -> _Parsed:
+    # html.parser expands no declared entities, so hostile DOCTYPEs are inert here.
+    parser = _Hocr()
+    parser.feed(decode_text(data))
+    parser.close()
+    if parser.problem:
+        raise _bad(path, parser.problem)
+    if parser.page is None and not parser.words:
+        raise _bad(path, "no ocr_page or ocrx_word elements found")
+    width, height = parser.page or (None, None)
+    return _Parsed(parser.words, width, height)
+
+
+class _Alto:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.words: list[Word] = []
+        self.page: tuple[float | None, float | None] | None = None
+        self.unit = ""
+        self.root: str | None = None
+        self._pages = 0
+        self._line = 0
+        self._line_used = True
+        self._in_unit = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition("}")[2]
+        if self.root is None:
+            self.root = local
+        self._in_unit = local == "MeasurementUnit"
+        if local == "Page":
+            self._pages += 1
+            if self._pages == 1:
+                self.page = (_number(attrs.get("WIDTH")), _number(attrs.get("HEIGHT")))
+        elif local == "TextLine":
+            self._line_used = False
+        elif local == "String" and self._pages <= 1:
+            self._string(attrs)
+
+    def _string(self, attrs: dict[str, str]) -> None:
+        text = " ".join((attrs.get("CONTENT") or "").split())
+        if not text:
+            return
+        box = [_number(attrs.get(k)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")]
+        if None in box:
+            raise _bad(self.path, f"String {text[:30]!r} lacks HPOS, VPOS, WIDTH or HEIGHT")
+        if not self._line_used:
+            self._line, self._line_used = self._line + 1, True
+        wc = _number(attrs.get("WC"))
+        conf = None if wc is None else round(wc * 100, 2)
+        self.words.append(Word(text, *box, conf, self._line or None))
+
+    def data(self, text: str) -> None:
+        if self._in_unit:
+            self.unit += text
+
+    def refuse_dtd(self, name: str, sysid: str | None, pubid: str | None, internal: int) -> None:
+        if internal:
+            raise _bad(self.path, "a DOCTYPE with its own declarations is not accepted in XML")
+
+    def refuse_entity(self, *args: object) -> None:
+        raise _bad(self.path, "entity declarations are not accepted in XML")
+
+
+def _read_alto(path: Path, data: bytes) -> _Parsed:
+    # Streaming expat with entity declarations refused: no entity-expansion bombs.
+    alto = _Alto(path)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = alto.start
+    parser.EndElementHandler = lambda name: setattr(alto, "_in_unit", False)
+    parser.CharacterDataHandler = alto.data
+    parser.StartDoctypeDeclHandler = alto.refuse_dtd
+    parser.EntityDeclHandler = alto.refuse_entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise _bad(path, f"not well-formed XML ({exc})") from exc
+    if (alto.root or "").lower() != "alto":
+        raise _bad(path, f"the XML root is <{alto.root}>, not <alto>")
+    width, height = alto.page or (None, None)
+    unit = alto.unit.strip().lower() or "pixel"
+    if unit != "pixel" and (not width or not height):
+        raise _bad(path, f"coordinates in {unit} and no Page WIDTH/HEIGHT to convert them")
+    return _Parsed(alto.words, width, height, pixels=unit == "pixel")
+
+
+def _detect(path: Path, data: bytes) -> str:
+    head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"{", b"[")):
+        return "json"
+    if b"<alto" in head or b":alto" in head:
+        return "alto"
+    if b"ocr_page" in head or b"ocrx_word" in head or b"<html" in head:
+        return "hocr"
+    name = path.name.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".hocr", ".html", ".htm")):
+        return "hocr"
+    if name.endswith((".xml", ".alto")):
+        return "alto"
+    raise _bad(path, "not a word-box file")
+
+
+def read_words(path: Path, *, width: int | None = None, height: int | None = None) -> list[Word]:
+    """Read word boxes, scaled to a `width` x `height` scan when the file's page differs."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
+    kind = _detect(path, data)
+    reader = {"json": _read_json, "hocr": _read_hocr, "alto": _read_alto}[kind]
+    parsed = reader(path, data)
+    fx = width / parsed.width if width and parsed.width and parsed.width > 0 else None
+    fy = height / parsed.height if height and parsed.height and parsed.height > 0 else None
+    if not parsed.pixels and (fx is None or fy is None):
+        # Scaling the page to the scan is the only way to turn mm10/inch1200 into pixels.
+        raise _bad(path, "coordinates are not in pixels; give the scan's width and height")
+    fx, fy = fx or fy or 1.0, fy or fx or 1.0
+    return [
+        Word(w.text, round(w.x * fx), round(w.y * fy), round(w.w * fx), round(w.h * fy),
+             w.conf, w.line)
+        for w in parsed.words
+    ]  # fmt: skip
+
+
+def write_words_json(path: Path, words: list[Word], width: int, height: int) -> None:
+    """Write word boxes as *.words.json atomically (temp file, then rename)."""
+    path = Path(path)
+    items = []
+    for w in words:
+        item: dict[str, object] = {"text": w.text, "x": w.x, "y": w.y, "w": w.w, "h": w.h}
+        if w.conf is not None:
+            item["conf"] = round(float(w.conf), 2)
+        if w.line is not None:
+            item["line"] = w.line
+        items.append(item)
+    # One word per line: small, and readable in a diff.
+    body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    payload = f'{{"width": {int(width)}, "height": {int(height)}, "words": [\n{body}\n]}}'
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

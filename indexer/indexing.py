@@ -1,0 +1,199 @@
+"""Build, update and check the index against the archive; add new letters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import extract
+from .archive import Archive, slugify
+from .documents import to_document
+from .errors import IngestError, MissiveError
+from .pipeline import Reader
+from .records import Letter
+from .sidecar import SIDECAR, parse_sidecar
+from .store import IndexMissing, IndexStore, write_atomic
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Report:
+    """What a build or update did: counts, and one line per letter that failed."""
+
+    indexed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    rebuilt: bool = False
+
+
+def build(
+    archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
+) -> Report:
+    """Rebuild the whole index into a new generation and swap it in."""
+    report = Report(rebuilt=True)
+    with store.write_lock():
+        gen, ix = store.new_generation()
+        try:
+            with store.writer(ix, limitmb=256) as w:
+                for item in reader.read_many(archive.ids(), on_letter=on_letter):
+                    if isinstance(item, IngestError):
+                        report.errors.append(str(item))
+                        continue
+                    w.add_document(**to_document(item))
+                    report.indexed.append(item.id)
+            ix.close()
+            store.publish(gen, letters=len(report.indexed))
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+    return report
+
+
+def indexed_fingerprints(store: IndexStore) -> dict[str, str]:
+    """Every indexed letter id with the fingerprint it was indexed at."""
+    ix = store.open()
+    with ix.searcher() as s:
+        return {f["id"]: f.get("fingerprint", "") for f in s.all_stored_fields()}
+
+
+def update(
+    archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
+) -> Report:
+    """Index new and changed letters, remove deleted ones; rebuild if the schema changed."""
+    try:
+        known = indexed_fingerprints(store)
+    except IndexMissing:
+        return build(archive, store, reader, on_letter=on_letter)
+    report = Report()
+    with store.write_lock():
+        ids = archive.ids()
+        changed = [i for i in ids if known.get(i) != archive.fingerprint(i)]
+        report.unchanged = len(ids) - len(changed)
+        report.removed = sorted(set(known) - set(ids))
+        ix = store.open()
+        with store.writer(ix) as w:
+            for letter_id in report.removed:
+                w.delete_by_term("id", letter_id)
+            for item in reader.read_many(changed, on_letter=on_letter):
+                if isinstance(item, IngestError):
+                    report.errors.append(str(item))
+                    continue
+                w.update_document(**to_document(item))
+                report.indexed.append(item.id)
+        store.touch()
+    return report
+
+
+def index_letter(store: IndexStore, letter: Letter) -> None:
+    """Add or replace one letter in the served index."""
+    with store.write_lock():
+        ix = store.open()
+        with store.writer(ix) as w:
+            w.update_document(**to_document(letter))
+        store.touch()
+
+
+def check(archive: Archive, store: IndexStore) -> list[str]:
+    """Where archive and index disagree, one line each; empty when they agree."""
+    problems: list[str] = []
+    try:
+        known = indexed_fingerprints(store)
+    except IndexMissing as exc:
+        return [str(exc)]
+    ids = archive.ids()
+    for letter_id in ids:
+        if letter_id not in known:
+            problems.append(f"{letter_id}: in the archive but not in the index")
+        elif known[letter_id] != archive.fingerprint(letter_id):
+            problems.append(f"{letter_id}: changed in the archive since it was indexed")
+    for letter_id in sorted(set(known) - set(ids)):
+        problems.append(f"{letter_id}: in the index but not in the archive")
+    return problems
+
+
+# -- adding new letters ------------------------------------------------------------
+
+_EXT = {"image": None, "pdf": ".pdf", "text": ".txt"}
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return files
+
+
+def _suggest_id(letter: Letter) -> str:
+    parts = [letter.date.iso.replace("/", "-") if letter.date else "undated"]
+    who = letter.sender.organisation or letter.sender.name or letter.sender.place
+    if who:
+        parts.append(slugify(who, limit=50))
+    elif letter.title:
+        parts.append(slugify(letter.title, limit=50))
+    return "-".join(p for p in parts if p)
+
+
+def add(
+    archive: Archive,
+    store: IndexStore,
+    reader: Reader,
+    paths: list[Path],
+    *,
+    meta: dict | None = None,
+) -> Letter:
+    """Make the files one new letter: staged in the archive, read, moved in place, indexed."""
+    files = _expand(paths)
+    if not files:
+        raise IngestError(f"{', '.join(map(str, paths))}: no files to add")
+    kinds = {}
+    for f in files:
+        kind = extract.sniff(f)
+        if kind is None:
+            raise IngestError(
+                f"{f.name}: not a page image, PDF or transcript; "
+                "accepted: JPEG, PNG, TIFF, PDF, plain-text transcripts"
+            )
+        kinds[f] = kind
+    sources = [f for f in files if kinds[f] in ("image", "pdf")]
+    texts = [f for f in files if kinds[f] == "text"]
+    if sum(kinds[f] == "pdf" for f in sources) > 1:
+        raise IngestError("a letter holds at most one PDF; add each PDF as its own letter")
+    page_counts = [len(extract.read_source(f)) for f in sources]  # rejects bad files early
+    if meta is not None:
+        parse_sidecar(meta, Letter(id="new"), path="--meta")
+    staged = archive.staging_folder()
+    try:
+        first_page = 1
+        for f, count in zip(sources, page_counts, strict=True):
+            ext = ".pdf" if kinds[f] == "pdf" else f.suffix.lower() or ".img"
+            shutil.copyfile(f, staged / f"page-{first_page:03d}{ext}")
+            first_page += count
+        for n, f in enumerate(texts, start=1):
+            shutil.copyfile(f, staged / f"page-{n:03d}.txt")
+        if meta:
+            write_atomic(staged / SIDECAR, json.dumps(meta, ensure_ascii=False, indent=2).encode())
+        letter = reader.read_staged(staged)
+        letter_id = archive.unique_id(_suggest_id(letter))
+        archive.commit_staged(staged, letter_id)
+    except BaseException:
+        archive.discard_staged(staged)
+        raise
+    letter = reader.read(letter_id)
+    try:
+        index_letter(store, letter)
+    except IndexMissing:
+        build(archive, store, reader)
+    return letter
+
+
+__all__ = ["MissiveError", "Report", "add", "build", "check", "update", "index_letter"]

@@ -1,0 +1,167 @@
+"""Metadata read from a letter's own text, for when the archivist's sidecar is silent.
+
+Every value comes with the line it was read from, so a reader can check it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.records import Provenance
+
+from .countries import Hit, best_hit, find_places, span_text, tokenize
+from .dates import find_date_line
+from .language import MAX_CHARS, detect_languages
+from .parties import Layout, address_block, analyse, letterhead_org, salutation_name
+
+__all__ = ["Found", "extract_metadata"]
+
+HEAD_LINES = 40  # the letterhead, address and date sit in the first lines...
+TAIL_LINES = 40  # ...the signature in the last; the body between is never read
+DATE_HEAD_LINES = 25
+DATE_TAIL_LINES = 15
+MAX_LINE_CHARS = 2000  # a longer "line" is a paragraph or garbage; its start is enough
+
+_DECORATION = re.compile(r"^[\s#>*•\-–]+|[\s*]+$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One extracted value and where in the text it was read."""
+
+    value: Any  # DateValue | str | list[str]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class _Line:
+    page: int  # 1-based
+    no: int  # 1-based within the page
+    raw: str  # exactly as in the page text
+
+
+def _page_lines(page: object) -> list[str]:
+    return page.splitlines() if isinstance(page, str) else []
+
+
+def _collect(pages: list[str]) -> tuple[list[_Line], int, int]:
+    """The first and last non-empty lines of the letter, in order, without repeats."""
+    head: list[_Line] = []
+    for p, page in enumerate(pages, 1):
+        for no, raw in enumerate(_page_lines(page), 1):
+            if len(head) >= HEAD_LINES:
+                break
+            if raw.strip():
+                head.append(_Line(p, no, raw))
+        if len(head) >= HEAD_LINES:
+            break
+    tail: list[_Line] = []
+    for p in range(len(pages), 0, -1):
+        lines = _page_lines(pages[p - 1])
+        for no in range(len(lines), 0, -1):
+            if len(tail) >= TAIL_LINES:
+                break
+            if lines[no - 1].strip():
+                tail.append(_Line(p, no, lines[no - 1]))
+        if len(tail) >= TAIL_LINES:
+            break
+    tail.reverse()
+    seen = {(line.page, line.no) for line in head}
+    merged = head + [line for line in tail if (line.page, line.no) not in seen]
+    return merged, len(head), len(merged) - len(tail)
+
+
+def extract_metadata(pages: list[str]) -> dict[str, Found]:
+    """Date, sender, recipient and languages read from a letter's pages of text."""
+    if not isinstance(pages, list | tuple):
+        return {}
+    lines, head_end, tail_start = _collect(list(pages))
+    texts = [_DECORATION.sub("", line.raw[:MAX_LINE_CHARS]) for line in lines]
+    joined = [
+        i > 0 and line.page == lines[i - 1].page and line.no == lines[i - 1].no + 1
+        for i, line in enumerate(lines)
+    ]
+    out: dict[str, Found] = {}
+
+    def put(key: str, value: Any, idx: int, method: str) -> None:
+        if value and key not in out:
+            line = lines[idx]
+            prov = Provenance("extracted", line.raw, line.no, line.page, method)
+            out[key] = Found(value, prov)
+
+    layout = analyse(texts, joined, head_end, tail_start)
+
+    first_page = [(i, texts[i]) for i in range(head_end) if lines[i].page == 1]
+    dated = find_date_line(first_page[:DATE_HEAD_LINES])
+    if dated is None:
+        dated = find_date_line([(i, texts[i]) for i in range(len(lines))][-DATE_TAIL_LINES:])
+    if dated:
+        put("date", dated.value, dated.index, "date-line")
+        put("date_as_written", dated.as_written, dated.index, "date-line")
+        put("sender.place", dated.place, dated.index, "date-line")
+
+    _sender(texts, layout, dated.index if dated else None, put)
+    _recipient(texts, layout, put)
+
+    text = ""
+    for page in pages:
+        if len(text) >= MAX_CHARS:
+            break
+        text += (page if isinstance(page, str) else "")[:MAX_CHARS] + "\n"
+    languages = detect_languages(text)
+    if languages:
+        out["languages"] = Found(languages, Provenance("extracted", method="langdetect"))
+    return out
+
+
+def _sender(texts: list[str], layout: Layout, date_idx: int | None, put: Any) -> None:
+    header = [(i, texts[i]) for i in layout.header]
+    # The name line is left out: "Jordan" or "Florence" there is a person.
+    signature = [(i, texts[i]) for i in layout.signature if i != layout.name]
+    hits = find_places(tokenize(header)) + find_places(tokenize(signature))
+    if layout.name is not None:
+        hits += [h for h in find_places(tokenize([(layout.name, texts[layout.name])])) if h.tier < 3]
+
+    def method(hit: Hit) -> str:
+        idx = hit.tokens[0].line
+        if idx == date_idx:
+            return "date-line"
+        return "letterhead" if idx in layout.header else "signature"
+
+    best = best_hit(hits)
+    if best:
+        put("sender.country", best.code, best.tokens[0].line, method(best))
+    by_idx = dict(header + signature)
+    for hit in hits:
+        if hit.is_org and hit.tokens[0].line in layout.header:
+            org = span_text(hit.tokens, by_idx)
+            put("sender.organisation", _titled(org), hit.tokens[0].line, "letterhead")
+    found = letterhead_org(header)
+    if found:
+        put("sender.organisation", found[0], found[1], "letterhead")
+    for key in ("name", "role", "organisation"):
+        if key in layout.sender:
+            value, idx = layout.sender[key]
+            put(f"sender.{key}", value, idx, "signature")
+    for hit in hits:
+        if hit.tier == 4:
+            place = " ".join(t.orig for t in hit.tokens)
+            put("sender.place", _titled(place), hit.tokens[0].line, method(hit))
+
+
+def _recipient(texts: list[str], layout: Layout, put: Any) -> None:
+    for block in (layout.head_block, layout.post_block):
+        if block:
+            for key, (value, idx) in address_block(texts, block).items():
+                put(f"recipient.{key}", value, idx, "address")
+    if layout.salutation is not None:
+        name = salutation_name(texts[layout.salutation])
+        put("recipient.name", name, layout.salutation, "salutation")
+
+
+def _titled(text: str) -> str:
+    from .parties import _title
+
+    return _title(text)

@@ -1,0 +1,286 @@
+"""Ingest, as an ordered list of stages: preflight -> sources -> text -> OCR -> metadata.
+
+`read_letters` turns archive folders into Letter records; OCR of pages without text is
+batched across letters and run in parallel, and cached outside the archive (it is
+derived data: the index can be rebuilt from the archive alone).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import extract
+from .archive import Archive, file_digest
+from .errors import IngestError, MissiveError
+from .extract import ocr
+from .extract.text import read_text
+from .extract.words import read_words
+from .metadata import extract_metadata
+from .records import Letter, Page, Party, Word
+from .sidecar import SIDECAR, read_sidecar
+from .store import write_atomic
+
+_PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
+_AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
+OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
+
+
+@dataclass
+class _Pending:
+    """A letter whose pages still wait for OCR."""
+
+    letter: Letter
+    folder: Path
+    jobs: list[tuple[Page, Path, str]] = field(default_factory=list)  # page, file, cache key
+
+
+class OcrCache:
+    """OCR results on disk, keyed by the image file's hash, frame, languages and dpi."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+
+    def key(self, digest: str, frame: int, langs: str) -> str:
+        return f"{digest[:40]}-{frame}-{langs.replace('+', '_')}-{extract.RENDER_DPI}"
+
+    def get(self, key: str) -> ocr.OcrResult | None:
+        if self.root is None:
+            return None
+        try:
+            data = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        words = [Word(*w) for w in data["words"]]
+        return ocr.OcrResult(data["text"], words, data["width"], data["height"], data["conf"])
+
+    def put(self, key: str, result: ocr.OcrResult) -> None:
+        if self.root is None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        words = [[w.text, w.x, w.y, w.w, w.h, w.conf, w.line] for w in result.words]
+        data = {
+            "text": result.text,
+            "words": words,
+            "width": result.width,
+            "height": result.height,
+            "conf": result.mean_conf,
+        }
+        write_atomic(self.root / f"{key}.json", json.dumps(data).encode())
+
+
+def _page_files(folder: Path) -> dict[int, dict[str, Path]]:
+    """Transcripts and word files by page number: {1: {"txt": path, "words": path}}."""
+    found: dict[int, dict[str, Path]] = {}
+    for path in folder.iterdir():
+        m = _PAGE_FILE.match(path.name)
+        if m and path.is_file():
+            kind = "txt" if m[2].lower() == "txt" else "words"
+            found.setdefault(int(m[1]), {})[kind] = path
+    return found
+
+
+def _sources(folder: Path, sidecar: dict) -> list[tuple[Path, int | None]]:
+    """Page sources in page order: (file, frame) with frame None meaning every frame."""
+    if sidecar.get("pages"):
+        out = []
+        for i, spec in enumerate(sidecar["pages"]):
+            path = folder / str(spec["image"])
+            if path.parent != folder or not path.is_file():
+                raise IngestError(
+                    f"{folder.name}/{SIDECAR}: pages[{i}].image {spec['image']!r} "
+                    "is not a file in the letter's folder"
+                )
+            out.append((path, int(spec.get("frame", 0))))
+        return out
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".") and not _AUX.search(p.name)
+    ]
+    sources = [(p, None) for p in files if extract.sniff(p) in ("image", "pdf")]
+    pdfs = [p for p, _ in sources if extract.sniff(p) == "pdf"]
+    if len(pdfs) > 1:
+        raise IngestError(
+            f"{folder.name}: holds {len(pdfs)} PDFs ({', '.join(p.name for p in pdfs)}); "
+            "a letter holds at most one PDF"
+        )
+    return sources
+
+
+def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
+    extras = _page_files(folder)
+    pages: list[Page] = []
+    for path, frame in _sources(folder, sidecar):
+        for sp in extract.read_source(path):
+            if frame is not None and sp.frame != frame:
+                continue
+            n = len(pages) + 1
+            origin = "pdf-text" if sp.text else "none"
+            pages.append(
+                Page(n, sp.text or "", origin, path.name, sp.frame, sp.width, sp.height)
+            )
+    if not pages:  # a transcript-only letter
+        for n in sorted(k for k, v in extras.items() if "txt" in v):
+            pages.append(Page(len(pages) + 1))
+    spec_pages = sidecar.get("pages") or []
+    for page in pages:
+        files = extras.get(page.n, {})
+        spec = spec_pages[page.n - 1] if page.n <= len(spec_pages) else {}
+        txt = folder / spec["transcript"] if spec.get("transcript") else files.get("txt")
+        if txt is not None and txt.is_file():
+            page.text = read_text(txt)
+            page.origin = "transcript" if page.text.strip() else page.origin
+            page.transcript = txt.name
+        words = folder / spec["words"] if spec.get("words") else files.get("words")
+        if words is not None and words.is_file():
+            page.words = read_words(words, width=page.width, height=page.height)
+    return pages
+
+
+def _merge_metadata(letter: Letter) -> None:
+    """Fill what the sidecar left out from the text, marking each value as extracted."""
+    given = letter.provenance
+    found = extract_metadata([p.text for p in letter.pages])
+    for key, item in found.items():
+        if key in given or (key == "date_as_written" and "date" in given):
+            continue
+        if key in ("date", "date_as_written", "languages"):
+            setattr(letter, key, item.value)
+        elif key.startswith("sender."):
+            setattr(letter.sender, key.split(".", 1)[1], item.value)
+        elif key.startswith("recipient."):
+            if not letter.recipients:
+                letter.recipients.append(Party())
+            setattr(letter.recipients[0], key.split(".", 1)[1], item.value)
+        else:
+            continue
+        given[key] = item.provenance
+
+
+class Reader:
+    """Reads letters from an archive into records, with OCR where text is missing."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        ocr_cache: Path | None = None,
+        use_ocr: bool = True,
+        ocr_workers: int | None = None,
+    ):
+        self.archive = archive
+        self.cache = OcrCache(ocr_cache)
+        self.use_ocr = use_ocr and ocr.available()
+        self.ocr_workers = ocr_workers
+
+    def _start(self, letter_id: str, folder: Path | None = None) -> _Pending:
+        folder = folder or self.archive.folder(letter_id)
+        letter = Letter(id=letter_id)
+        try:
+            sidecar = read_sidecar(folder, letter)
+            letter.pages = _build_pages(folder, sidecar)
+        except MissiveError as exc:
+            if isinstance(exc, IngestError):
+                raise
+            raise IngestError(str(exc)) from exc
+        if not letter.pages:
+            raise IngestError(
+                f"{letter_id}: the letter has no page image, PDF or transcript; "
+                "a letter needs text or at least one image"
+            )
+        pending = _Pending(letter, folder)
+        langs = ocr.tesseract_langs(letter.languages)
+        digests: dict[str, str] = {}
+        for page in letter.pages:
+            if page.text.strip() or page.image is None:
+                continue
+            if page.image not in digests:
+                digests[page.image] = file_digest(folder / page.image)
+            key = self.cache.key(digests[page.image], page.frame, langs)
+            cached = self.cache.get(key)
+            if cached is not None:
+                self._apply_ocr(page, cached)
+            elif self.use_ocr:
+                pending.jobs.append((page, folder / page.image, key))
+        return pending
+
+    @staticmethod
+    def _apply_ocr(page: Page, result: ocr.OcrResult) -> None:
+        page.text = result.text
+        page.origin = "ocr" if result.text.strip() else "none"
+        if page.words is None:
+            page.words = result.words
+
+    def _finish(self, pending: _Pending) -> Letter:
+        letter = pending.letter
+        _merge_metadata(letter)
+        letter.fingerprint = self.archive.fingerprint(letter.id)
+        return letter
+
+    def _run_ocr(self, batch: list[_Pending], on_page: Callable[[int], None] | None) -> None:
+        jobs = [(p, job) for p in batch for job in p.jobs]
+        if not jobs:
+            return
+        langs = {id(p): ocr.tesseract_langs(p.letter.languages) for p in batch}
+        loaders = [
+            (lambda path=path, frame=page.frame: extract.load_page_image(path, frame))
+            for _, (page, path, _key) in jobs
+        ]
+        # Letters may want different languages: run each language set as its own batch.
+        by_langs: dict[str, list[int]] = {}
+        for i, (p, _) in enumerate(jobs):
+            by_langs.setdefault(langs[id(p)], []).append(i)
+        for lang, idxs in by_langs.items():
+            results = ocr.ocr_many(
+                [loaders[i] for i in idxs], langs=lang, workers=self.ocr_workers, progress=on_page
+            )
+            for i, result in zip(idxs, results, strict=True):
+                page, _path, key = jobs[i][1]
+                if isinstance(result, ocr.OcrResult):
+                    self.cache.put(key, result)
+                    self._apply_ocr(page, result)
+
+    def read(self, letter_id: str) -> Letter:
+        """Read one letter completely (running OCR now if needed)."""
+        pending = self._start(letter_id)
+        self._run_ocr([pending], None)
+        return self._finish(pending)
+
+    def read_staged(self, folder: Path) -> Letter:
+        """Read a letter being assembled outside the letter folders (no id yet)."""
+        pending = self._start(folder.name, folder)
+        self._run_ocr([pending], None)
+        _merge_metadata(pending.letter)
+        return pending.letter
+
+    def read_many(
+        self,
+        ids: Iterable[str],
+        *,
+        on_letter: Callable[[str], None] | None = None,
+    ) -> Iterator[Letter | IngestError]:
+        """Yield each letter, or the IngestError that stopped it; the batch goes on."""
+        batch: list[_Pending] = []
+
+        def flush() -> Iterator[Letter]:
+            self._run_ocr(batch, None)
+            for p in batch:
+                yield self._finish(p)
+            batch.clear()
+
+        for letter_id in ids:
+            try:
+                pending = self._start(letter_id)
+            except IngestError as exc:
+                yield exc
+                continue
+            batch.append(pending)
+            if on_letter:
+                on_letter(letter_id)
+            if len(batch) >= OCR_BATCH or sum(len(p.jobs) for p in batch) >= 8:
+                yield from flush()
+        yield from flush()

@@ -1,0 +1,204 @@
+"""The search syntax: parse a query string into a Whoosh query, rewrite and guard it."""
+
+from __future__ import annotations
+
+import itertools
+
+from whoosh import qparser, query
+from whoosh.reading import IndexReader
+
+from .errors import MissiveError
+from .metadata.countries import country_code
+from .records import TEXT_SOURCES, DateValue, RecordError
+from .schema import QUERY_FIELDS
+
+EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
+
+
+class QueryError(MissiveError):
+    """A query cannot be run; the message says what is wrong and what is accepted."""
+
+
+class OcrTerm(query.FuzzyTerm):
+    """A word that also matches forms within a small edit distance (OCR slips)."""
+
+    def __init__(self, fieldname, text, boost=1.0, **_ignored):
+        n = len(text)
+        maxdist = 0 if n <= 3 else 1 if n <= 6 else 2
+        super().__init__(fieldname, text, boost=boost * 0.8, maxdist=maxdist, prefixlength=1)
+
+
+class _Parser(qparser.MultifieldParser):
+    """Routes expanding terms to the unstemmed field; in OCR mode, adds fuzzy twins."""
+
+    def __init__(self, schema, *, ocr: bool):
+        super().__init__(["content", "title"], schema, fieldboosts={"title": 2.0})
+        self.ocr = ocr
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        args = dict(boost=boost, tokenize=tokenize, removestops=removestops)
+        if fieldname == "content" and termclass is not query.Term:
+            # Wildcards and fuzzy terms must expand against real word forms, not stems.
+            return super().term_query("exact", text, termclass, **args)
+        q = super().term_query(fieldname, text, termclass, **args)
+        if self.ocr and fieldname == "content" and termclass is query.Term and q is not None:
+            twin = super().term_query("exact", text, OcrTerm, **args)
+            if twin is not None:
+                return query.Or([q, twin])
+        return q
+
+
+def make_parser(schema, *, ocr: bool = False) -> qparser.QueryParser:
+    parser = _Parser(schema, ocr=ocr)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    aliases: dict[str, list[str]] = {}
+    for name, target in QUERY_FIELDS.items():
+        if name != target:
+            aliases.setdefault(target, []).append(name)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    return parser
+
+
+def _date_range(start: str | None, end: str | None) -> query.Query:
+    """Letters whose date range overlaps [start, end] (each end a partial ISO date)."""
+    try:
+        lo = DateValue.parse(start).start if start else None
+        hi = DateValue.parse(end).end if end else None
+    except RecordError as exc:
+        raise QueryError(f"date: {exc}") from None
+    parts = []
+    if hi is not None:
+        parts.append(query.NumericRange("date_start", None, hi.year * 10000 + hi.month * 100 + hi.day))
+    if lo is not None:
+        parts.append(query.NumericRange("date_end", lo.year * 10000 + lo.month * 100 + lo.day, None))
+    return query.And(parts) if parts else query.Every("date_start")
+
+
+def date_filter(start: str | None, end: str | None) -> query.Query:
+    return _date_range(start, end)
+
+
+def _code(kind: str, text: str) -> str:
+    if kind in ("country", "recipient_country"):
+        code = country_code(text)
+        if not code:
+            raise QueryError(
+                f"{kind}:{text} is not a country; use an ISO 3166-1 code such as PK "
+                "or a country name such as Pakistan"
+            )
+        return code
+    if kind == "language":
+        from .metadata.language import language_code
+
+        code = language_code(text)
+        if not code:
+            raise QueryError(
+                f"language:{text} is not a language; use an ISO 639-1 code such as en or a name"
+            )
+        return code
+    if kind == "source":
+        value = text.lower()
+        if value not in TEXT_SOURCES:
+            raise QueryError(f"source:{text} is unknown; accepted: {', '.join(TEXT_SOURCES)}")
+        return value
+    return text
+
+
+def _rewrite(q: query.Query) -> query.Query:
+    if isinstance(q, query.Term) and q.fieldname == "date":
+        return _date_range(q.text, q.text)
+    if isinstance(q, query.TermRange) and q.fieldname == "date":
+        return _date_range(q.start, q.end)
+    if isinstance(q, query.Term) and q.fieldname in ("country", "recipient_country", "language", "source"):
+        return query.Term(q.fieldname, _code(q.fieldname, q.text), boost=q.boost)
+    if isinstance(q, query.ErrorQuery):
+        raise QueryError(f"the query could not be read: {q.msg}")
+    if q.is_leaf():
+        return q
+    return q.apply(_rewrite)
+
+
+def _leaves(q: query.Query, *, negated: bool = False):
+    """Yield (leaf, negated) pairs, descending through compound queries."""
+    if isinstance(q, query.Not):
+        yield from _leaves(q.query, negated=not negated)
+    elif isinstance(q, query.AndNot):
+        yield from _leaves(q.a, negated=negated)
+        yield from _leaves(q.b, negated=not negated)
+    elif q.is_leaf():
+        yield q, negated
+    else:
+        for child in q.children():
+            yield from _leaves(child, negated=negated)
+
+
+def guard(q: query.Query, reader: IndexReader) -> None:
+    """Refuse wildcards and fuzzy terms that would expand to too many words."""
+    for leaf, _ in _leaves(q):
+        if isinstance(leaf, query.Wildcard | query.Prefix) and not leaf.text.strip("*?"):
+            raise QueryError("a wildcard needs at least one letter, e.g. munition*")
+        if isinstance(leaf, query.MultiTerm):
+            count = sum(1 for _ in itertools.islice(leaf._btexts(reader), EXPANSION_LIMIT + 1))
+            if count > EXPANSION_LIMIT:
+                raise QueryError(
+                    f"'{leaf}' matches more than {EXPANSION_LIMIT} different words; "
+                    "add more letters before the * or ?"
+                )
+
+
+def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
+    """Parse the search syntax into a Whoosh query (Every() for an empty query)."""
+    text = (text or "").strip()
+    if not text:
+        return query.Every()
+    if len(text) > 1000:
+        raise QueryError("the query is longer than 1000 characters; shorten it")
+    try:
+        q = make_parser(schema, ocr=ocr).parse(text)
+    except Exception as exc:  # Whoosh's parser raises assorted errors on odd syntax
+        raise QueryError(f"the query could not be read ({exc}); check quotes and brackets") from None
+    q = _rewrite(q)
+    if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
+        raise QueryError("the query has no words to search for")
+    return q
+
+
+def highlight_terms(q: query.Query, reader: IndexReader) -> dict[str, set[str]]:
+    """The indexed words the query matches, by field, leaving out negated parts."""
+    out: dict[str, set[str]] = {}
+    for leaf, negated in _leaves(q):
+        if negated:
+            continue
+        try:
+            terms = leaf.existing_terms(reader, phrases=True, expand=True)
+        except Exception:  # a leaf over a field without terms: nothing to highlight
+            continue
+        for fieldname, btext in terms:
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
+            out.setdefault(fieldname, set()).add(text)
+    return out
+
+
+def suggest(text: str, q: query.Query, searcher) -> str | None:
+    """Did-you-mean: the query string with unknown words replaced by close indexed words."""
+    reader = searcher.reader()
+    corrector = searcher.corrector("exact")
+    replacements = []
+    for leaf, negated in _leaves(q):
+        if negated or not isinstance(leaf, query.Term) or leaf.fieldname != "content":
+            continue
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None or reader.doc_frequency("content", leaf.text):
+            continue
+        word = text[start:end]
+        found = corrector.suggest(word.lower(), limit=1, maxdist=2)
+        if found and found[0] != word.lower():
+            replacements.append((start, end, found[0]))
+    if not replacements:
+        return None
+    out = text
+    for start, end, word in sorted(replacements, reverse=True):
+        out = out[:start] + word + out[end:]
+    return out

@@ -1,0 +1,86 @@
+"""The one place where Whoosh fields and analyzers are defined."""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.support.charset import accent_map
+
+# Bump when fields or analyzers change: an index with another version is rebuilt
+# by the next `build`/`update` instead of being read with the wrong schema.
+SCHEMA_VERSION = 1
+
+# Words with inner apostrophes or hyphens stay whole ("Pakistan's", "co-chair"),
+# digits count as words ("M85", "CRV-7").
+_TOKENS = r"\w+(?:['’.-]\w+)*"
+
+# Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
+# queries match the text exactly.
+FOLD = RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
+# Folded and stemmed ("munitions" == "munition"): the main full-text analyzer.
+STEM = FOLD | StemFilter()
+
+# Facet and filter fields hold normalised codes: country "PK", language "en".
+_CODE = fields.ID(stored=True, sortable=True)
+
+
+class LetterSchema(fields.SchemaClass):
+    # The archive folder name; the only identifier that leaves the index.
+    id = fields.ID(unique=True, stored=True, sortable=True)
+    title = fields.TEXT(analyzer=STEM, stored=True, field_boost=2.0)
+    # All page texts, stemmed, with positions for phrase and proximity queries.
+    content = fields.TEXT(analyzer=STEM, phrase=True)
+    # The same words unstemmed: wildcards, fuzzy and OCR-tolerant terms expand
+    # against real word forms, and did-you-mean suggests real words.
+    exact = fields.TEXT(analyzer=FOLD, phrase=False, spelling=True)
+    # Names, roles, organisations and places of each party, searchable as words.
+    sender = fields.TEXT(analyzer=FOLD, stored=False)
+    recipient = fields.TEXT(analyzer=FOLD, stored=False)
+    place = fields.TEXT(analyzer=FOLD)
+    # Facets: one value per letter unless noted.
+    country = _CODE  # sender country, ISO 3166-1 alpha-2
+    recipient_country = fields.KEYWORD(commas=True, stored=True)
+    sender_facet = fields.ID(stored=True, sortable=True)  # sender's label
+    recipient_facet = fields.KEYWORD(commas=True, stored=True)  # several recipients
+    language = fields.KEYWORD(commas=True, stored=True)  # several languages
+    source = fields.ID(stored=True, sortable=True)  # transcribed | ocr | image-only
+    collection = fields.ID(stored=True, sortable=True)
+    year = fields.ID(stored=True, sortable=True)  # first year of the date
+    years = fields.KEYWORD(commas=True)  # every year an interval spans
+    decade = fields.ID(stored=True, sortable=True)
+    # The date as a range of days (YYYYMMDD); partial dates cover their whole span.
+    date_start = fields.NUMERIC(int, bits=32, stored=True, sortable=True)
+    date_end = fields.NUMERIC(int, bits=32, stored=True)
+    date = fields.ID(stored=True)  # the ISO form as given, for `date:` queries
+    # Stored only: what result lists and snippets need without reading the archive.
+    meta = fields.STORED()  # JSON of the letter's metadata with provenance
+    pages_text = fields.STORED()  # list of page texts, for snippets per page
+    fingerprint = fields.STORED()  # content hash of the archive folder
+    page_count = fields.STORED()
+
+
+def make_schema() -> fields.Schema:
+    """Return a fresh schema instance."""
+    return LetterSchema()
+
+
+# The search syntax's field names, mapped to schema fields.
+QUERY_FIELDS = {
+    "title": "title",
+    "text": "content",
+    "content": "content",
+    "sender": "sender",
+    "from": "sender",
+    "recipient": "recipient",
+    "to": "recipient",
+    "place": "place",
+    "country": "country",
+    "recipient_country": "recipient_country",
+    "language": "language",
+    "lang": "language",
+    "source": "source",
+    "collection": "collection",
+    "year": "years",
+    "date": "date",
+    "id": "id",
+}

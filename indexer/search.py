@@ -1,0 +1,281 @@
+"""Read-only search over the index: filters, facets, sorting, paging, snippets.
+
+Used by the CLI and the web app.  Results carry letter ids, never Whoosh document numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query, sorting
+
+from .metadata.countries import country_code, country_name
+from .metadata.language import language_name
+from .query import QueryError, date_filter, guard, highlight_terms, parse, suggest
+from .records import TEXT_SOURCES, DateValue, RecordError
+from .snippets import Snippet, lead, snippets
+from .store import IndexStore
+
+PER_PAGE_MAX = 100
+SORTS = ("relevance", "date", "-date")
+_UNDATED = 99_999_999  # undated letters sort after dated ones, either way
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet: its API name, query-string parameter, index field and value labels."""
+
+    name: str
+    param: str
+    field: str
+    label: Callable[[str], str] = str
+    by_value: bool = False  # ordered by value (years) rather than by count
+    normalise: Callable[[str], str | None] = staticmethod(lambda v: v)
+
+
+def _country_label(code: str) -> str:
+    return country_name(code) or code
+
+
+FACETS = (
+    Facet("sender_country", "country", "country", _country_label, normalise=country_code),
+    Facet("year", "year", "years", str, by_value=True, normalise=lambda v: v if v.isdigit() else None),
+    Facet("language", "language", "language", lambda c: language_name(c) or c),
+    Facet("text_source", "source", "source", lambda s: TEXT_SOURCES.get(s, s),
+          normalise=lambda v: v if v in TEXT_SOURCES else None),
+    Facet("recipient", "recipient", "recipient_facet"),
+)
+FACET_BY_PARAM = {f.param: f for f in FACETS}
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet param -> values
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    ocr: bool = False  # OCR-tolerant matching
+
+    def validate(self) -> None:
+        """Raise QueryError naming the first bad parameter and what is accepted."""
+        if self.sort not in SORTS:
+            raise QueryError(f"sort={self.sort!r} is unknown; accepted: {', '.join(SORTS)}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise QueryError(f"page={self.page!r} is not a page number; accepted: 1 or more")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= PER_PAGE_MAX:
+            raise QueryError(f"per_page={self.per_page!r} is out of range; accepted: 1 to {PER_PAGE_MAX}")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    DateValue.parse(value)
+                except RecordError:
+                    raise QueryError(
+                        f"{name.replace('date_', '')}={value!r} is not a date; "
+                        "accepted: YYYY, YYYY-MM or YYYY-MM-DD"
+                    ) from None
+        for param, values in self.filters.items():
+            facet = FACET_BY_PARAM.get(param)
+            if facet is None:
+                raise QueryError(f"{param!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}")
+            clean = []
+            for v in values:
+                norm = facet.normalise(v)
+                if not norm:
+                    raise QueryError(f"{param}={v!r} is not a known {facet.name.replace('_', ' ')}")
+                clean.append(norm)
+            self.filters[param] = clean
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    meta: dict[str, Any]
+    score: float | None
+    pages_with_hits: list[int]
+    snippets: list[Snippet]
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    coverage: dict[str, int]  # text source -> matching letters
+    did_you_mean: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def _filter_query(facet: Facet, values: list[str]) -> query.Query:
+    return query.Or([query.Term(facet.field, v) for v in values])
+
+
+class LetterSearch:
+    """One open searcher per process, refreshed when the index changes."""
+
+    def __init__(self, store: IndexStore):
+        self.store = store
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._stamp: tuple | None = None
+        self._values: dict[str, list[tuple[str, ...]]] = {}
+
+    def _stamp_now(self) -> tuple:
+        info = self.store.info()
+        return (self.store.current_name(), info.get("updated"), info.get("built"))
+
+    def searcher(self):
+        """The current Whoosh searcher, reopened if another process changed the index."""
+        with self._lock:
+            stamp = self._stamp_now()
+            if self._searcher is None or stamp != self._stamp:
+                old = self._searcher
+                self._searcher = self.store.open().searcher()
+                self._stamp = stamp
+                self._values = {}
+                if old is not None:
+                    old.close()
+            return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def _field_values(self, s, fieldname: str) -> list[tuple[str, ...]]:
+        """Each document's values of a field, held in a list by document number."""
+        values = self._values.get(fieldname)
+        if values is None:
+            reader = s.reader()
+            acc: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
+            for btext in reader.lexicon(fieldname):
+                text = btext.decode("utf-8")
+                for docnum in reader.postings(fieldname, btext).all_ids():
+                    acc[docnum].append(text)
+            values = [tuple(v) for v in acc]
+            self._values[fieldname] = values
+        return values
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
+        req.validate()
+        s = self.searcher()
+        q = parse(req.q, s.schema, ocr=req.ocr)
+        guard(q, s.reader())
+        base = set(s.docs_for_query(q))
+        sets: dict[str, set[int]] = {}
+        for param, values in req.filters.items():
+            if values:
+                sets[param] = set(s.docs_for_query(_filter_query(FACET_BY_PARAM[param], values)))
+        if req.date_from or req.date_to:
+            sets["date"] = set(s.docs_for_query(date_filter(req.date_from, req.date_to)))
+
+        def matching(*, without: tuple[str, ...] = ()) -> set[int]:
+            docs = base
+            for name, docset in sets.items():
+                if name not in without:
+                    docs = docs & docset
+            return docs
+
+        allowed = matching()
+        facets = {}
+        for facet in FACETS:
+            skip = (facet.param, "date") if facet.param == "year" else (facet.param,)
+            facets[facet.name] = self._count(s, facet, matching(without=skip), req)
+        values = self._field_values(s, "source")
+        coverage = Counter(v for d in allowed for v in values[d])
+        hits, total = self._page(s, q, allowed, req)
+        did_you_mean = suggest(req.q, q, s) if req.q and total < 3 else None
+        return SearchResult(req, total, hits, facets, dict(coverage), did_you_mean)
+
+    def _count(self, s, facet: Facet, docs: set[int], req: SearchRequest) -> list[FacetValue]:
+        values = self._field_values(s, facet.field)
+        counts = Counter(v for d in docs for v in values[d])
+        selected = set(req.filters.get(facet.param, []))
+        for v in selected:
+            counts.setdefault(v, 0)
+        if facet.by_value:
+            order = sorted(counts)
+        else:
+            order = sorted(counts, key=lambda v: (-counts[v], facet.label(v).lower()))
+        return [FacetValue(v, facet.label(v), counts[v], v in selected) for v in order]
+
+    def _page(self, s, q, allowed: set[int], req: SearchRequest) -> tuple[list[Hit], int]:
+        kwargs: dict[str, Any] = {"filter": allowed}
+        if req.sort != "relevance" or isinstance(q, query.Every):
+            desc = req.sort == "-date"
+            key = (lambda v: -v if v else _UNDATED) if desc else (lambda v: v or _UNDATED)
+            kwargs["sortedby"] = [
+                sorting.TranslateFacet(key, sorting.FieldFacet("date_start")),
+                sorting.FieldFacet("id"),
+            ]
+        page = s.search_page(q, req.page, pagelen=req.per_page, **kwargs)
+        total = len(allowed)
+        if page.pagenum != req.page and total:
+            return [], total  # past the last page: Whoosh would show the last one instead
+        terms = highlight_terms(q, s.reader()) if req.q else {}
+        hits = []
+        for hit in page:
+            stored = hit.fields()
+            texts = stored.get("pages_text") or []
+            hit_pages, snips = snippets(texts, terms) if terms else ([], [])
+            if not snips:
+                first = lead(texts)
+                snips = [first] if first else []
+            meta = json.loads(stored["meta"])
+            score = hit.score if req.sort == "relevance" and req.q else None
+            hits.append(Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips))
+        return hits, total
+
+    # -- single letters --------------------------------------------------------------
+    def get(self, letter_id: str) -> dict[str, Any] | None:
+        """The stored metadata and page texts of one letter, or None."""
+        s = self.searcher()
+        docnum = s.document_number(id=letter_id)
+        if docnum is None:
+            return None
+        stored = s.stored_fields(docnum)
+        meta = json.loads(stored["meta"])
+        meta["pages_text"] = stored.get("pages_text") or []
+        return meta
+
+    def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
+        """Letters whose words are most like this letter's."""
+        s = self.searcher()
+        docnum = s.document_number(id=letter_id)
+        if docnum is None:
+            return []
+        text = "\n".join(s.stored_fields(docnum).get("pages_text") or [])
+        if not text.strip():
+            return []
+        results = s.more_like(docnum, "content", text=text, top=limit)
+        return [json.loads(h["meta"]) for h in results]
+
+    def ids(self) -> list[str]:
+        return sorted(f["id"] for f in self.searcher().all_stored_fields())
+
+
+__all__ = ["LetterSearch", "QueryError", "SearchRequest", "SearchResult", "FACETS"]

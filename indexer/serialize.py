@@ -1,0 +1,68 @@
+"""Search results as JSON-ready data: the shape of `--json` and of the web API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .metadata.countries import country_name
+from .search import Hit, SearchResult
+
+
+def party_json(party: dict[str, Any] | None) -> dict[str, Any]:
+    party = party or {}
+    code = party.get("country")
+    return {
+        "name": party.get("name"),
+        "role": party.get("role"),
+        "organisation": party.get("organisation"),
+        "place": party.get("place"),
+        "country": code,
+        "country_name": country_name(code) if code else None,
+    }
+
+
+def hit_json(hit: Hit, url: str | None = None) -> dict[str, Any]:
+    meta = hit.meta
+    recipients = meta.get("recipients") or []
+    return {
+        "id": hit.id,
+        "url": url,
+        "title": hit.title,
+        "date": hit.date,
+        "date_precision": meta.get("date_precision"),
+        "sender": party_json(meta.get("sender")),
+        "recipient": party_json(recipients[0] if recipients else None),
+        "languages": meta.get("languages") or [],
+        "text_source": meta.get("text_source"),
+        "pages": len(meta.get("pages") or []),
+        "score": hit.score,
+        "pages_with_hits": hit.pages_with_hits,
+        "snippets": [{"page": s.page, "html": s.html} for s in hit.snippets],
+    }
+
+
+def result_json(
+    result: SearchResult, *, letter_url: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    req = result.request
+    return {
+        "query": req.q,
+        "filters": {k: v for k, v in req.filters.items() if v},
+        "from": req.date_from,
+        "to": req.date_to,
+        "sort": req.sort,
+        "total": result.total,
+        "page": req.page,
+        "per_page": req.per_page,
+        "hits": [hit_json(h, letter_url(h.id) if letter_url else None) for h in result.hits],
+        "facets": {
+            name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for name, values in result.facets.items()
+        },
+        "coverage": result.coverage,
+        "did_you_mean": result.did_you_mean,
+    }

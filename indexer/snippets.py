@@ -1,0 +1,96 @@
+"""Snippets: the passages of each page where the query's words stand, escaped and marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from whoosh.lang.porter import stem
+
+from .schema import FOLD
+
+CONTEXT = 70  # characters of context on each side of a hit
+
+
+@dataclass(frozen=True)
+class Snippet:
+    page: int  # 1-based page number
+    html: str  # HTML-escaped text with each hit in <mark>
+
+
+def match_spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that the query matched."""
+    stems = terms.get("content", set()) | terms.get("title", set())
+    words = terms.get("exact", set())
+    if not (stems or words):
+        return []
+    spans = []
+    for token in FOLD(text, chars=True):
+        folded = token.text
+        if folded in words or stem(folded) in stems:
+            spans.append((token.startchar, token.endchar))
+    return spans
+
+
+def _word_edge(text: str, pos: int, step: int) -> int:
+    """Move `pos` outwards to a space so a snippet does not cut a word in half."""
+    limit = 15
+    while 0 < pos < len(text) and not text[pos].isspace() and limit:
+        pos += step
+        limit -= 1
+    return max(0, min(len(text), pos))
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(escape(text[pos:a]))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    out.append(escape(text[pos:end]))
+    body = " ".join("".join(out).split())
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def page_snippets(text: str, spans: list[tuple[int, int]], *, limit: int = 2) -> list[str]:
+    """Up to `limit` marked passages of one page's text."""
+    windows: list[list[int]] = []
+    for a, b in spans:
+        if windows and a <= windows[-1][1] + CONTEXT:
+            windows[-1][1] = b
+        else:
+            if len(windows) == limit:
+                break
+            windows.append([a, b])
+    return [
+        _render(text, _word_edge(text, a - CONTEXT, -1), _word_edge(text, b + CONTEXT, 1), spans)
+        for a, b in windows
+    ]
+
+
+def snippets(
+    pages: list[str], terms: dict[str, set[str]], *, limit: int = 3
+) -> tuple[list[int], list[Snippet]]:
+    """Pages with hits (all of them), and up to `limit` snippets from the first of them."""
+    hit_pages: list[int] = []
+    out: list[Snippet] = []
+    for n, text in enumerate(pages, start=1):
+        spans = match_spans(text or "", terms)
+        if not spans:
+            continue
+        hit_pages.append(n)
+        room = limit - len(out)
+        if room > 0:
+            out.extend(Snippet(n, html) for html in page_snippets(text, spans, limit=min(2, room)))
+    return hit_pages, out
+
+
+def lead(pages: list[str], *, length: int = 2 * CONTEXT) -> Snippet | None:
+    """The opening of the letter, for hits without marked words (e.g. filter-only searches)."""
+    for n, text in enumerate(pages, start=1):
+        if text and text.strip():
+            end = _word_edge(text, min(len(text), length), 1)
+            return Snippet(n, _render(text, 0, end, []))
+    return None

@@ -1,0 +1,173 @@
+"""Open, create and swap the index on disk; the single writer.
+
+The index directory holds generations, each a complete Whoosh index::
+
+    instance/index/
+      CURRENT            name of the generation being served, e.g. "gen-20261123-101500-3f2a"
+      gen-…/             Whoosh files + missive.json (schema version, letter count)
+      WRITELOCK          held by whoever writes (build, update, add)
+
+A full rebuild writes a new generation beside the served one and swaps CURRENT
+atomically, so a crash mid-build leaves the old index serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from .errors import MissiveError
+from .schema import SCHEMA_VERSION, make_schema
+
+WRITE_TIMEOUT = 30.0  # seconds a writer waits for another to finish
+_CURRENT = "CURRENT"
+_INFO = "missive.json"
+
+
+class IndexMissing(MissiveError):
+    """There is no usable index yet; `python -m indexer build` makes one."""
+
+
+class IndexBusy(MissiveError):
+    """Another process holds the write lock."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so readers see the old content or the new, never a part."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class IndexStore:
+    """The index directory: its generations, its lock, its writer."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    # -- reading -------------------------------------------------------------
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / _CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def current_dir(self) -> Path | None:
+        name = self.current_name()
+        return self.root / name if name else None
+
+    def info(self) -> dict:
+        gen = self.current_dir()
+        if gen is None:
+            return {}
+        try:
+            return json.loads((gen / _INFO).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def is_current_schema(self) -> bool:
+        return self.info().get("schema_version") == SCHEMA_VERSION
+
+    def open(self) -> whoosh_index.Index:
+        """Open the served generation; raise IndexMissing when there is none."""
+        gen = self.current_dir()
+        if gen is None or not whoosh_index.exists_in(str(gen)):
+            raise IndexMissing(
+                f"no index in {self.root}; run `python -m indexer build` to make one"
+            )
+        if not self.is_current_schema():
+            raise IndexMissing(
+                f"the index in {self.root} was built with schema version "
+                f"{self.info().get('schema_version')!r}, this program uses {SCHEMA_VERSION}; "
+                "run `python -m indexer build` to rebuild it"
+            )
+        return whoosh_index.open_dir(str(gen))
+
+    # -- writing -------------------------------------------------------------
+    @contextmanager
+    def write_lock(self, *, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+        """Hold the index-wide write lock (Whoosh's file lock) for one writer at a time."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileStorage(str(self.root)).lock("WRITELOCK")
+        deadline = time.monotonic() + timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusy(
+                    f"the index in {self.root} is being written by another process "
+                    f"(waited {timeout:.0f} s for its lock); try again when it has finished"
+                )
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def writer(self, ix: whoosh_index.Index, **kwargs) -> Iterator:
+        """Yield a Whoosh writer; commit on success, cancel and re-raise on error."""
+        try:
+            w = ix.writer(timeout=WRITE_TIMEOUT, **kwargs)
+        except LockError as exc:
+            raise IndexBusy(
+                f"the index in {self.root} is locked by another writer; try again later"
+            ) from exc
+        try:
+            yield w
+        except BaseException:
+            w.cancel()
+            raise
+        w.commit()
+
+    def new_generation(self) -> tuple[Path, whoosh_index.Index]:
+        """Create an empty generation beside the served one."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        gen = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
+        gen.mkdir()
+        return gen, whoosh_index.create_in(str(gen), make_schema())
+
+    def publish(self, gen: Path, *, letters: int) -> None:
+        """Make `gen` the served generation and remove the older ones."""
+        info = {"schema_version": SCHEMA_VERSION, "letters": letters, "built": time.time()}
+        write_atomic(gen / _INFO, json.dumps(info).encode())
+        _fsync_dir(gen)
+        write_atomic(self.root / _CURRENT, gen.name.encode())
+        self.remove_stale(keep=gen.name)
+
+    def remove_stale(self, *, keep: str | None = None) -> None:
+        """Delete generations other than the served one (leftovers of crashed builds)."""
+        keep = keep or self.current_name()
+        for child in self.root.glob("gen-*"):
+            if child.is_dir() and child.name != keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def touch(self) -> None:
+        """Record that the served generation changed, so searchers refresh."""
+        gen = self.current_dir()
+        if gen is not None:
+            info = self.info()
+            info["updated"] = time.time()
+            write_atomic(gen / _INFO, json.dumps(info).encode())

@@ -1,0 +1,36 @@
+"""The Missive web app: search, letters and the JSON API over the index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.config import resolve_paths
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app; tests pass their own archive and index folders."""
+    app = Flask(__name__, instance_relative_config=True)
+    paths = resolve_paths()
+    app.config.from_mapping(
+        ARCHIVE_DIR=str(paths.archive.resolve()),
+        INDEX_DIR=str(paths.index.resolve()),
+        PER_PAGE=20,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import api, db, letters, search
+
+    db.init_app(app)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(letters.bp)
+    app.register_blueprint(api.bp)
+    os.environ.setdefault("MISSIVE_APP", "1")
+    return app
