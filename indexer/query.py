@@ -28,11 +28,12 @@ class OcrTerm(query.FuzzyTerm):
         super().__init__(fieldname, text, boost=boost * 0.8, maxdist=maxdist, prefixlength=1)
 
 
-class _Parser(qparser.MultifieldParser):
+class _Parser(qparser.QueryParser):
     """Routes expanding terms to the unstemmed field; in OCR mode, adds fuzzy twins."""
 
     def __init__(self, schema, *, ocr: bool):
-        super().__init__(["content", "title"], schema, fieldboosts={"title": 2.0})
+        super().__init__(None, schema)
+        self.add_plugin(qparser.MultifieldPlugin(["content", "title"], {"title": 2.0}))
         self.ocr = ocr
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
@@ -113,8 +114,8 @@ def _rewrite(q: query.Query) -> query.Query:
         return _date_range(q.start, q.end)
     if isinstance(q, query.Term) and q.fieldname in ("country", "recipient_country", "language", "source"):
         return query.Term(q.fieldname, _code(q.fieldname, q.text), boost=q.boost)
-    if isinstance(q, query.ErrorQuery):
-        raise QueryError(f"the query could not be read: {q.msg}")
+    if getattr(q, "error", None):
+        raise QueryError(f"the query could not be read: {q.error}")
     if q.is_leaf():
         return q
     return q.apply(_rewrite)
@@ -137,7 +138,8 @@ def _leaves(q: query.Query, *, negated: bool = False):
 def guard(q: query.Query, reader: IndexReader) -> None:
     """Refuse wildcards and fuzzy terms that would expand to too many words."""
     for leaf, _ in _leaves(q):
-        if isinstance(leaf, query.Wildcard | query.Prefix) and not leaf.text.strip("*?"):
+        bare = isinstance(leaf, query.Every) and leaf.fieldname not in (None, "")
+        if bare or isinstance(leaf, query.Wildcard | query.Prefix) and not leaf.text.strip("*?"):
             raise QueryError("a wildcard needs at least one letter, e.g. munition*")
         if isinstance(leaf, query.MultiTerm):
             count = sum(1 for _ in itertools.islice(leaf._btexts(reader), EXPANSION_LIMIT + 1))
@@ -160,7 +162,7 @@ def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd syntax
         raise QueryError(f"the query could not be read ({exc}); check quotes and brackets") from None
     q = _rewrite(q)
-    if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
+    if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
         raise QueryError("the query has no words to search for")
     return q
 

@@ -23,7 +23,9 @@ from .store import IndexStore
 
 PER_PAGE_MAX = 100
 SORTS = ("relevance", "date", "-date")
-_UNDATED = 99_999_999  # undated letters sort after dated ones, either way
+# What the date column gives for undated letters (decoded, or as the raw sortable key);
+# they sort last in both directions.
+_UNDATED = (2**31 - 1, 2**32 - 1)
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,11 @@ class LetterSearch:
         kwargs: dict[str, Any] = {"filter": allowed}
         if req.sort != "relevance" or isinstance(q, query.Every):
             desc = req.sort == "-date"
-            key = (lambda v: -v if v else _UNDATED) if desc else (lambda v: v or _UNDATED)
+            sign = -1 if desc else 1
+
+            def key(v: int) -> tuple[int, int]:
+                return (1, 0) if v in _UNDATED else (0, sign * v)
+
             kwargs["sortedby"] = [
                 sorting.TranslateFacet(key, sorting.FieldFacet("date_start")),
                 sorting.FieldFacet("id"),

@@ -6,15 +6,27 @@ Every value comes with the line it was read from, so a reader can check it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.records import Provenance
 
 from .countries import Hit, best_hit, find_places, span_text, tokenize
-from .dates import find_date_line
+from .dates import date_line, find_date_line
 from .language import MAX_CHARS, detect_languages
-from .parties import Layout, address_block, analyse, letterhead_org, salutation_name
+from .parties import (
+    address_block,
+    before_signature,
+    is_closing,
+    is_prose,
+    is_salutation,
+    letterhead_org,
+    read_signature,
+    salutation_name,
+    starts_with_honorific,
+    title_case,
+)
 
 __all__ = ["Found", "extract_metadata"]
 
@@ -22,8 +34,10 @@ HEAD_LINES = 40  # the letterhead, address and date sit in the first lines...
 TAIL_LINES = 40  # ...the signature in the last; the body between is never read
 DATE_HEAD_LINES = 25
 DATE_TAIL_LINES = 15
+HEADER_LINES = 25  # a salutation further down is a quotation, not the letter's own
 MAX_LINE_CHARS = 2000  # a longer "line" is a paragraph or garbage; its start is enough
 
+_Put = Callable[[str, Any, int, str], None]
 _DECORATION = re.compile(r"^[\s#>*•\-–]+|[\s*]+$")
 
 
@@ -73,6 +87,58 @@ def _collect(pages: list[str]) -> tuple[list[_Line], int, int]:
     return merged, len(head), len(merged) - len(tail)
 
 
+@dataclass
+class _Layout:
+    """Where the parts of a letter are, as indices into its lines."""
+
+    header: list[int] = field(default_factory=list)  # letterhead, place and date
+    salutation: int | None = None
+    head_block: list[int] = field(default_factory=list)  # recipient address before the text
+    signature: list[int] = field(default_factory=list)  # after the closing, sender side only
+    post_block: list[int] = field(default_factory=list)  # recipient address after the signature
+    name: int | None = None  # the sender's name line
+    sender: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def _analyse(
+    texts: Sequence[str], joined: Sequence[bool], head_end: int, tail_start: int
+) -> _Layout:
+    layout = _Layout()
+    n = len(texts)
+    header_end = min(head_end, HEADER_LINES)
+    for i in range(min(head_end, HEADER_LINES)):
+        if is_salutation(texts[i], texts[i + 1] if i + 1 < n else None):
+            layout.salutation = header_end = i
+            break
+        if is_prose(texts[i]):
+            header_end = i
+            break
+    for i in range(header_end):
+        if starts_with_honorific(texts[i]) and not date_line(texts[i]):
+            # The address runs on while lines follow without a blank one between.
+            block = [i]
+            for j in range(i + 1, min(header_end, i + 12)):
+                if not joined[j] or is_prose(texts[j]) or date_line(texts[j]):
+                    break
+                block.append(j)
+            layout.head_block = block
+            break
+    layout.header = [i for i in range(header_end) if i not in layout.head_block]
+
+    body_end = max(header_end, (layout.salutation or 0) + 1)
+    tail = range(max(tail_start, body_end), n)
+    closing = next((i for i in reversed(tail) if is_closing(texts[i])), None)
+    if closing is None:
+        closing = next((i for i in reversed(tail) if is_prose(texts[i])), None)
+    start = closing + 1 if closing is not None else max(body_end, n - 6)
+    while start < n and before_signature(texts[start]):
+        start += 1
+    sig = read_signature(texts, start, n)
+    layout.signature, layout.name, layout.post_block = sig.lines, sig.name, sig.post_block
+    layout.sender = sig.fields
+    return layout
+
+
 def extract_metadata(pages: list[str]) -> dict[str, Found]:
     """Date, sender, recipient and languages read from a letter's pages of text."""
     if not isinstance(pages, list | tuple):
@@ -91,7 +157,7 @@ def extract_metadata(pages: list[str]) -> dict[str, Found]:
             prov = Provenance("extracted", line.raw, line.no, line.page, method)
             out[key] = Found(value, prov)
 
-    layout = analyse(texts, joined, head_end, tail_start)
+    layout = _analyse(texts, joined, head_end, tail_start)
 
     first_page = [(i, texts[i]) for i in range(head_end) if lines[i].page == 1]
     dated = find_date_line(first_page[:DATE_HEAD_LINES])
@@ -116,13 +182,15 @@ def extract_metadata(pages: list[str]) -> dict[str, Found]:
     return out
 
 
-def _sender(texts: list[str], layout: Layout, date_idx: int | None, put: Any) -> None:
+def _sender(texts: list[str], layout: _Layout, date_idx: int | None, put: _Put) -> None:
     header = [(i, texts[i]) for i in layout.header]
     # The name line is left out: "Jordan" or "Florence" there is a person.
     signature = [(i, texts[i]) for i in layout.signature if i != layout.name]
     hits = find_places(tokenize(header)) + find_places(tokenize(signature))
     if layout.name is not None:
-        hits += [h for h in find_places(tokenize([(layout.name, texts[layout.name])])) if h.tier < 3]
+        hits += [
+            h for h in find_places(tokenize([(layout.name, texts[layout.name])])) if h.tier < 3
+        ]
 
     def method(hit: Hit) -> str:
         idx = hit.tokens[0].line
@@ -137,7 +205,7 @@ def _sender(texts: list[str], layout: Layout, date_idx: int | None, put: Any) ->
     for hit in hits:
         if hit.is_org and hit.tokens[0].line in layout.header:
             org = span_text(hit.tokens, by_idx)
-            put("sender.organisation", _titled(org), hit.tokens[0].line, "letterhead")
+            put("sender.organisation", title_case(org), hit.tokens[0].line, "letterhead")
     found = letterhead_org(header)
     if found:
         put("sender.organisation", found[0], found[1], "letterhead")
@@ -146,22 +214,19 @@ def _sender(texts: list[str], layout: Layout, date_idx: int | None, put: Any) ->
             value, idx = layout.sender[key]
             put(f"sender.{key}", value, idx, "signature")
     for hit in hits:
-        if hit.tier == 4:
+        if hit.tier == 4 and hit.is_place:
             place = " ".join(t.orig for t in hit.tokens)
-            put("sender.place", _titled(place), hit.tokens[0].line, method(hit))
+            put("sender.place", title_case(place), hit.tokens[0].line, method(hit))
 
 
-def _recipient(texts: list[str], layout: Layout, put: Any) -> None:
+def _recipient(texts: list[str], layout: _Layout, put: _Put) -> None:
+    # One block only: a name from one and an organisation from another would mislead.
     for block in (layout.head_block, layout.post_block):
-        if block:
-            for key, (value, idx) in address_block(texts, block).items():
-                put(f"recipient.{key}", value, idx, "address")
+        fields = address_block(texts, block) if block else {}
+        for key, (value, idx) in fields.items():
+            put(f"recipient.{key}", value, idx, "address")
+        if fields:
+            break
     if layout.salutation is not None:
         name = salutation_name(texts[layout.salutation])
         put("recipient.name", name, layout.salutation, "salutation")
-
-
-def _titled(text: str) -> str:
-    from .parties import _title
-
-    return _title(text)

@@ -56,8 +56,10 @@ _COMMON_NAMES = {
     "VI": "U.S. Virgin Islands",
 }  # fmt: skip
 # Capitalised English words that are also cities of 100,000 people.
-_CITY_STOP = {"reading", "mobile", "orange", "independence", "surprise", "nice", "split",
-              "normal", "temple", "concord", "providence", "of", "victoria", "florence"}  # fmt: skip
+_CITY_STOP = set(
+    "reading mobile orange independence surprise nice split normal temple concord providence "
+    "of victoria florence".split()
+)
 _CITY_MIN_POPULATION = 100_000
 
 # Tier 1: "<office> <connector> <country>".  Person titles are offices too, but
@@ -152,7 +154,7 @@ def _tables() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], tuple[s
             cities[key] = (code, pop)
     # "New Mexico" is a state, not Mexico; states count like cities.
     for state in cache_.get_us_states().values():
-        cities.setdefault(_key(state["name"]), ("US", 0))
+        cities.setdefault(_key(state["name"]), ("US", -1))
     return names, cities
 
 
@@ -222,6 +224,7 @@ class Hit:
     tier: int  # 1 office pattern, 2 known office, 3 country name, 4 city
     tokens: tuple[Token, ...]
     is_org: bool = False  # the matched words name an organisation ("Embassy of X")
+    is_place: bool = True  # False for a US state: it tells the country, not the place
 
 
 def _capitalised(tok: Token) -> bool:
@@ -291,7 +294,8 @@ def find_places(tokens: Sequence[Token], *, cities: bool = True) -> list[Hit]:
             hits.append(Hit(str(code), 3, tuple(tokens[i : i + n])))
             i += n
         elif n_city and all(_capitalised(t) for t in tokens[i : i + n_city]):
-            hits.append(Hit(city[0], 4, tuple(tokens[i : i + n_city])))  # type: ignore[index]
+            code, pop = city  # type: ignore[misc]
+            hits.append(Hit(code, 4, tuple(tokens[i : i + n_city]), is_place=pop >= 0))
             i += n_city
         else:
             i += 1
@@ -310,7 +314,7 @@ def place_code(text: str) -> str | None:
 def city_country(text: str) -> str | None:
     """The country of a city name such as "Lima" or "ISLAMABAD", or None."""
     found = _tables()[1].get(_key(text))
-    return found[0] if found else None
+    return found[0] if found and found[1] >= 0 else None
 
 
 def best_hit(hits: Sequence[Hit]) -> Hit | None:

@@ -19,7 +19,7 @@ MAX_DATE_LINE = 90  # a date line is short; longer lines are prose that mentions
 
 # Full month names in the five languages; abbreviations are recognised as prefixes.
 _MONTH_NAMES = (
-    ("january", "janvier", "januar", "janner", "enero", "gennaio"),
+    ("january", "janvier", "januar", "janner", "jenner", "enero", "gennaio"),
     ("february", "fevrier", "februar", "febrero", "febbraio"),
     ("march", "mars", "marz", "maerz", "marzo"),
     ("april", "avril", "abril", "aprile"),
@@ -38,9 +38,17 @@ _STEMS = sorted(
         (stem, month)
         for month, stems in enumerate(
             (
-                ("jan", "gen", "ene"), ("feb", "fev"), ("mar",), ("apr", "avr", "abr"),
-                ("may", "mai", "mag", "maj"), ("jun", "juin", "giu"), ("jul", "juil", "lug"),
-                ("aug", "aou", "ago"), ("sep", "set"), ("oct", "okt", "ott"), ("nov",),
+                ("jan", "jen", "gen", "ene"),
+                ("feb", "fev"),
+                ("mar",),
+                ("apr", "avr", "abr"),
+                ("may", "mai", "mag", "maj"),
+                ("jun", "juin", "giu"),
+                ("jul", "juil", "lug"),
+                ("aug", "aou", "ago"),
+                ("sep", "set"),
+                ("oct", "okt", "ott"),
+                ("nov",),
                 ("dec", "dez", "dic"),
             ),  # fmt: skip
             start=1,
@@ -62,7 +70,9 @@ _FILLER = set(
     "done given dated written li addi il el y et and ca circa vers bei b".split()
 )
 
-_MONTH_WORD = r"[^\W\d_]{3,12}"
+# "8br" and "Xbr" are the old forms of octobre/décembre (the 8th and 10th month of the Roman year).
+_MONTH_WORD = r"(?:[^\W\d_]{3,12}|(?:[7-9]|10|[Xx])bre?)"
+_NUMBERED_MONTHS = {"7": 9, "8": 10, "9": 11, "10": 12, "x": 12}
 _SUFFIX = r"(?:sten|ste|ten|ter|te|st|nd|rd|th|er|re|eme|ème|e|t|o|º|°)?"
 _DMY = re.compile(
     rf"(?<![\d.])(?P<d>[0-3]?\d){_SUFFIX}\.?\s*(?:(?:de|of|di)\s+)?"
@@ -73,6 +83,12 @@ _MDY = re.compile(
     rf"(?<![\w.])(?P<m>{_MONTH_WORD})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
+_ROMAN_MONTHS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+                 "IX": 9, "X": 10, "XI": 11, "XII": 12}  # fmt: skip
+_ROMAN = re.compile(
+    r"(?<![\w.])(?P<d>[0-3]?\d)\.?\s*(?P<m>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.\s*"
+    r"(?P<y>\d{4})(?!\d)"
+)
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>\d{4})(?!\d)")
 _MONTH_YEAR = re.compile(rf"(?<![\w.])(?P<m>{_MONTH_WORD})\.?,?\s+(?P<y>\d{{4}})(?!\d)")
@@ -82,6 +98,9 @@ _WORD = re.compile(r"[^\W\d_]+\.?")
 def month_number(word: str) -> int | None:
     """The month a month word means, in any of the five languages, or None."""
     w = fold(word).rstrip(".")
+    numbered = re.fullmatch(r"(7|8|9|10|x)bre?", w)
+    if numbered:
+        return _NUMBERED_MONTHS[numbered[1]]
     if not w.isalpha():
         return None
     for stem, month in _STEMS:
@@ -140,10 +159,11 @@ def dates_in(text: str) -> list[DateMatch]:
             day = _make_day(int(m["d"]), m["m"], int(m["y"]))
             if day:
                 found.append(DateMatch(DateValue.from_day(day), m.group(), m.start(), m.end()))
-    for rx in (_ISO, _NUMERIC):
+    for rx in (_ISO, _NUMERIC, _ROMAN):
         for m in rx.finditer(text):
+            month = _ROMAN_MONTHS.get(m["m"]) or int(m["m"])
             try:
-                day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+                day = dt.date(int(m["y"]), month, int(m["d"]))
             except ValueError:
                 continue
             if MIN_YEAR <= day.year <= MAX_YEAR:
@@ -170,8 +190,14 @@ def _is_filler(word: str) -> bool:
 def _place_words_ok(rest: str) -> bool:
     if re.search(r"\d", rest):
         return False  # a second number: a reference, a postcode, a sentence
-    places = [w for w in _words(rest) if not _is_filler(w)]
-    return len(places) <= 4 and all(w[:1].isupper() for w in places)
+    words = _words(rest)
+    # A capitalised "D." or "CON" inside a line is a word of a heading, not "d." or "con".
+    places = [
+        w
+        for k, w in enumerate(words)
+        if not (fold(w).rstrip(".") in _WEEKDAYS or _is_filler(w) and (k == 0 or w[0].islower()))
+    ]
+    return len(places) <= 3 and all(w[:1].isupper() for w in places)
 
 
 def _place(left: str) -> str | None:
@@ -209,8 +235,14 @@ def date_line(text: str) -> tuple[DateMatch, str | None] | None:
 
 def find_date_line(lines: Sequence[tuple[int, str]]) -> DateLine | None:
     """The first line among `lines` that is a date line."""
-    for idx, text in lines:
+    for k, (idx, text) in enumerate(lines):
         got = date_line(text)
+        # A hand often breaks "Bern den 15" / "Febr 1852" over two lines.
+        ends_in_day = re.search(r"\b[0-3]?\d(?:st|nd|rd|th|er|t|te|ten|ter|sten)?\.?$", text)
+        if ends_in_day and k + 1 < len(lines) and (got is None or got[0].value.precision != "day"):
+            joined = date_line(f"{text} {lines[k + 1][1]}")
+            if joined and joined[0].value.precision == "day" and dates_in(text) == []:
+                got = joined
         if got:
             m, place = got
             return DateLine(idx, m.value, m.as_written.strip().rstrip(".,"), place)

@@ -1,4 +1,4 @@
-"""Sender and recipient: the letter's layout, its signature, address blocks and salutation."""
+"""Sender and recipient: names, roles and organisations from signature, address and salutation."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ _SALUTATION = re.compile(
     re.IGNORECASE,
 )
 # Bare forms of address count as a salutation only when the line is short and ends so.
-_BARE_SALUTATION = re.compile(r"(?:sir|madam|monsieur|madame|mademoiselle|messieurs)\b.{0,20}[,:!]$",
-                              re.IGNORECASE)  # fmt: skip
+_BARE_SALUTATION = re.compile(
+    r"(?:sir|madam|monsieur|madame|mademoiselle|messieurs)\b.{0,20}[,:!]$", re.IGNORECASE
+)
 _CLOSING = re.compile(
     r"(?:yours\b|sincerely|faithfully|respectfully|cordially|(?:with\s+)?(?:best|kind|kindest|"
     r"warm|warmest)\s+(?:regards|wishes)|regards|i\s+avail\s+myself|i\s+remain|i\s+have\s+the\s+"
@@ -35,10 +36,25 @@ _CLOSING = re.compile(
     r"atentamente|cordiales\s+saludos|saludos|le\s+saluda|distinti\s+saluti|cordiali\s+saluti)"
 )
 # Possessives that close a letter only when they stand almost alone ("Ihr", "Votre").
-_SHORT_CLOSING = set("ihr ihre dein deine euer ton ta votre vostro tuo suo your ever love thanks "
-                     "merci danke affectionately".split())  # fmt: skip
-_DESCRIPTION = re.compile(r"\b(?:handwritten|hand-written|signature|signed|illegible|stamp|seal|"
-                          r"initials|unterschrift|paraphe|cachet|firma)\b", re.IGNORECASE)  # fmt: skip
+_SHORT_CLOSING = set(
+    "ihr ihre ihrem ihres ihren ihrige dein deine deinem deines euer eurem ton ta votre vostro tuo "
+    "suo "
+    "your ever love thanks merci danke affectionately".split()
+)
+# Words that mark a short line as part of a closing, wherever they stand in it
+# ("versichere ich Sie meiner hochachtungsvollen / Ergebenheit!").
+_CLOSING_WORDS = set(
+    "hochachtung hochachtungsvoll hochachtungsvollst hochachtungsvollen ergebenheit ergebene "
+    "ergebener ergebenen ergebenster ergebensten ergebenst verehrung grusse grussen gruss "
+    "freundschaft freundschaftlich versicherung genehmigen consideration sentiments salutations devoue "
+    "devouee affectueusement amities regards sincerely faithfully respectfully ossequi saluti "
+    "saludos atentamente".split()
+)
+_DESCRIPTION = re.compile(
+    r"\b(?:handwritten|hand-written|signature|signed|illegible|stamp|seal|initials|unterschrift"
+    r"|paraphe|cachet|firma)\b",
+    re.IGNORECASE,
+)
 _ROLE_WORDS = set(
     "ambassador ambassadeur botschafter embajador ambasciatore minister ministre ministro "
     "director directeur direktor directora secretary secretaire sekretar secretario counsellor "
@@ -58,17 +74,28 @@ _ORG_WORDS = set(
     "societe gesellschaft company bank parliament assembly agency organisation organization "
     "academy academie akademie museum library church school college hospital corporation".split()
 )
-_CONNECTOR_WORDS = set("of the for and de du des la le der die das von für y del di to in à".split())
-_PARTICLES = set("de da del della di du van von der den la le y bin ibn al el ter zu dos das".split())
+_CONNECTOR_WORDS = set(
+    "of the for and de du des la le der die das von für y del di to in à".split()
+)
+_PARTICLES = set(
+    "de da del della di du van von der den la le y bin ibn al el ter zu dos das".split()
+)
+# Capitalised, these start a phrase, not a name ("Der Secretär", "P.S. Ich", "Per la Società").
+_NOT_NAME = set("der die das den dem des il lo gli per fur pour par the for im ich wir sie ps p.s "
+                "nb n.b".split())  # fmt: skip
+# Forms used to address someone, not to sign: "Herrn Weishaupt" after a signature is the addressee.
+_ADDRESSING = set("herrn herr frau monsieur madame mademoiselle mme mlle messrs mr mrs ms miss "
+                  "senor senora sra sr srta signor signora sig".split())  # fmt: skip
 _GENERIC = set(
     "sir sirs madam madame monsieur messieurs mesdames mademoiselle gentlemen ladies colleague "
     "colleagues friend friends all or and et und y e freund freundin freunde ami amie amis soeur "
     "frere sister brother mother father mama maman papa mutter vater bruder schwester cousin "
     "cousine excellency excellence herr frau signore signora senor senora whom it may concern "
-    "chere cher".split()
+    "chere cher hochwohlgeboren wohlgeboren hochgeboren".split()
 )
-_ADDRESS = re.compile(r"\d|@|\b(?:street|st|road|rd|avenue|ave|av|rue|strasse|straße|parade|"
-                      r"box|tel|fax|phone|email|e-mail)\b\.?", re.IGNORECASE)  # fmt: skip
+_ADDRESS = re.compile(r"\d|@|c/o|\b(?:street|st|road|rd|avenue|ave|av|rue|strasse|straße|parade|"
+                      r"box|tel|fax|phone|email|e-mail|chez|care\s+of|bei)\b\.?",
+                      re.IGNORECASE)  # fmt: skip
 _WORDS = re.compile(r"[^\W\d_]+")
 
 Field = tuple[str, int]  # a value and the index of the line it was read from
@@ -96,7 +123,8 @@ def starts_with_honorific(text: str) -> bool:
     return bool(honorific) and (not rest or rest[:1].isupper() or rest[:1] == ",")
 
 
-def _title(text: str) -> str:
+def title_case(text: str) -> str:
+    """Title-case an all-capitals name ("DAVID MILIBAND"); leave mixed case alone."""
     if any(c.islower() for c in text):
         return text
     small = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "der", "von", "y", "del"}
@@ -112,10 +140,14 @@ def parse_name(text: str, *, allow_single: bool = False) -> str | None:
     tokens = core.split()
     if not tokens or len(tokens) > 6 or len(core) > 60:
         return None
+    if not tokens[0][:1].isupper():
+        return None
     for tok in tokens:
         word = fold(tok.rstrip("."))
         if word in _PARTICLES and tok[0].islower():
             continue
+        if word in _NOT_NAME:
+            return None
         if not tok[0].isupper() or not all(c.isalpha() or c in "-'’." for c in tok):
             return None
         if word in _ROLE_WORDS or word in _ORG_WORDS or word in _GENERIC or word in _SHORT_CLOSING:
@@ -126,7 +158,7 @@ def parse_name(text: str, *, allow_single: bool = False) -> str | None:
         return None  # "New Zealand" on a line of its own is a place
     if len(tokens) == 1 and not (allow_single or honorific):
         return None
-    core = _title(core)
+    core = title_case(core)
     return f"{honorific} {core}" if honorific and len(tokens) == 1 else core
 
 
@@ -140,12 +172,15 @@ def salutation_name(text: str) -> str | None:
     return parse_name(rest, allow_single=True)
 
 
-def _is_closing(text: str) -> bool:
+def is_closing(text: str) -> bool:
+    """ "Yours sincerely,", "I avail myself…", "Hochachtungsvoll", "Ihr"."""
     folded = fold(text)
-    words = folded.split()
+    words = _WORDS.findall(folded)
     if _CLOSING.match(folded):
         return len(words) <= 40 and not (folded.startswith("i remain") and len(words) > 12)
-    return 0 < len(words) <= 4 and words[0].strip(",.") in _SHORT_CLOSING
+    if 0 < len(words) <= 8 and any(w in _CLOSING_WORDS for w in words):
+        return True
+    return 0 < len(words) <= 4 and words[0] in _SHORT_CLOSING
 
 
 def _split_org(text: str) -> tuple[str, str]:
@@ -160,6 +195,18 @@ def _split_org(text: str) -> tuple[str, str]:
     return text.strip(" ,;"), ""
 
 
+def _role_and_org(text: str) -> tuple[str, str]:
+    """ "Director General (X) Ministry of Y" or "Director, Accademia Filarmonica, Rome"."""
+    role, org = _split_org(text)
+    if org or "," not in role:
+        return role, org
+    # Places at the end ("…, Pakistan") say where, not who.
+    parts = [p.strip() for p in role.split(",") if p.strip() and not place_code(p)]
+    if len(parts) > 1 and {fold(w) for w in _WORDS.findall(parts[0])} & _ROLE_WORDS:
+        return parts[0], ", ".join(parts[1:3])
+    return ", ".join(parts), ""
+
+
 def _trim_place(org: str) -> str:
     # "MINISTRY OF FOREIGN AFFAIRS ISLAMABAD": the city ends the letterhead, not the name.
     words = org.split()
@@ -167,7 +214,7 @@ def _trim_place(org: str) -> str:
         if not place_code(words[-1]):
             break
         words.pop()
-    return _title(" ".join(words))
+    return title_case(" ".join(words))
 
 
 def letterhead_org(lines: Sequence[tuple[int, str]]) -> Field | None:
@@ -181,120 +228,87 @@ def letterhead_org(lines: Sequence[tuple[int, str]]) -> Field | None:
     return None
 
 
+def is_salutation(text: str, next_text: str | None) -> bool:
+    """ "Dear Sir,", "Lieber Freund!", or a bare "Jo Franks," right before the first paragraph."""
+    words = len(text.split())
+    if _SALUTATION.match(text):
+        return words <= 12
+    if words > 5:
+        return False
+    if _BARE_SALUTATION.match(text):
+        return True
+    named = text.endswith((",", ":")) and next_text is not None and is_prose(next_text)
+    return bool(named and salutation_name(text))
+
+
+def before_signature(text: str) -> bool:
+    """A closing, a lone "Yours,", or "A handwritten signature in black ink…": not the signer."""
+    return bool(_DESCRIPTION.search(text) or is_closing(text) or re.fullmatch(r"[^\W\d_]+,", text))
+
+
+def _addressee(text: str) -> bool:
+    """A line that opens an address ("Mademoiselle", "Mr. X, Director, 1 Road…"), not a signer."""
+    if not starts_with_honorific(text):
+        return False
+    honorific, rest = _strip_honorifics(re.sub(r"^(?:to:?|à|a|an)\s+", "", text, flags=re.I))
+    bare = not rest.strip(" ,.")
+    if fold(honorific).rstrip(".") in _ADDRESSING and len(rest.split()) == 1:
+        return True  # "Herrn Weishaupt", "Mr. Goose": a signer gives a full name
+    to = re.match(r"(?:to:?|à|a|an)\s", text, flags=re.I) is not None
+    return bare or to or bool(_ADDRESS.search(text)) or text.count(",") >= 3
+
+
 @dataclass
-class Layout:
-    """Where the parts of a letter are, as indices into its lines."""
+class Signature:
+    """The signer's lines after the closing, and the recipient's address that may follow."""
 
-    header: list[int] = field(default_factory=list)  # letterhead, place and date
-    salutation: int | None = None
-    head_block: list[int] = field(default_factory=list)  # recipient address before the text
-    signature: list[int] = field(default_factory=list)  # after the closing, sender side only
-    post_block: list[int] = field(default_factory=list)  # recipient address after the signature
-    name: int | None = None  # the sender's name line
-    sender: dict[str, Field] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    name: int | None = None  # the line with the signer's name
+    post_block: list[int] = field(default_factory=list)
+    fields: dict[str, Field] = field(default_factory=dict)  # name, role, organisation
 
 
-def _block(texts: Sequence[str], joined: Sequence[bool], start: int, stop: int) -> list[int]:
-    block = [start]
-    for j in range(start + 1, min(stop, start + 12)):
-        if not joined[j] or is_prose(texts[j]) or date_line(texts[j]):
-            break
-        block.append(j)
-    return block
-
-
-def _signature(texts: Sequence[str], layout: Layout, start: int, stop: int) -> None:
+def read_signature(texts: Sequence[str], start: int, stop: int) -> Signature:
+    """Name, role and organisation from the lines after the closing."""
+    sig = Signature()
     role, org = "", ""
     i = start
     while i < stop:
         text = texts[i]
-        if layout.name is None:
-            if i - start > 6:
-                return
-            m = re.match(r"^\(([^()]{2,80})\)\s*(.*)$", text)
-            head, _, rest = (m[1], "", m[2]) if m else text.partition(",")
-            name = parse_name(head, allow_single=i == start or _is_closing(texts[i - 1]))
-            if starts_with_honorific(text) and (_ADDRESS.search(text) or text.count(",") >= 3):
+        if sig.name is None:
+            if i - start > 6 or _addressee(text):
                 break  # the recipient's address after the signature, not the signer
+            m = re.match(r"^\(([^()]{2,80})\)\s*(.*)$", text)  # "(Name) Counsellor"
+            head, _, rest = (m[1], "", m[2]) if m else text.partition(",")
+            name = parse_name(head, allow_single=i == start or is_closing(texts[i - 1]))
             if name:
-                layout.name, layout.sender["name"] = i, (name, i)
-                role, org = _split_org(rest) if rest.strip() else ("", "")
-                if role:
-                    layout.sender["role"] = (role, i)
-                if org:
-                    layout.sender["organisation"] = (org, i)
+                sig.name, sig.fields["name"] = i, (name, i)
+                role, org = _role_and_org(rest) if rest.strip() else ("", "")
         elif starts_with_honorific(text) or date_line(text) or _ADDRESS.search(text):
             break
-        elif i - layout.name > 4 or is_prose(text):
+        elif i - sig.name > 4 or is_prose(text):
             break
+        elif role and text[:1].islower():  # "to New Zealand" continues the title
+            role = f"{role} {text.strip()}"
+        elif not role and {fold(w) for w in _WORDS.findall(text)} & _ROLE_WORDS:
+            role, new_org = _role_and_org(text)
+            sig.fields["role"] = (role, i)
+            org = org or new_org
+        elif not org and _split_org(text)[1]:
+            org = _split_org(text)[1]
         else:
-            words = [fold(w) for w in _WORDS.findall(text)]
-            if role and text[:1].islower():  # "to New Zealand" continues the title
-                role = f"{role} {text.strip()}"
-                layout.sender["role"] = (role, layout.sender["role"][1])
-            elif not role and any(w in _ROLE_WORDS for w in words):
-                role, new_org = _split_org(text)
-                layout.sender["role"] = (role, i)
-                if new_org and not org:
-                    org = new_org
-                    layout.sender["organisation"] = (org, i)
-            elif not org and (split := _split_org(text))[1]:
-                org = split[1]
-                layout.sender["organisation"] = (org, i)
-            else:
-                break
-        layout.signature.append(i)
+            break
+        if role:
+            sig.fields["role"] = (role, sig.fields.get("role", (role, i))[1])
+        if org and "organisation" not in sig.fields:
+            sig.fields["organisation"] = (org, i)
+        sig.lines.append(i)
         i += 1
     for j in range(i, stop):
         if starts_with_honorific(texts[j]):
-            layout.post_block = list(range(j, stop))
+            sig.post_block = list(range(j, stop))
             break
-
-
-def analyse(texts: Sequence[str], joined: Sequence[bool], head_end: int, tail_start: int) -> Layout:
-    """Find header, salutation, address blocks and signature among the lines."""
-    layout = Layout()
-    n = len(texts)
-    header_end = min(head_end, 25)
-    for i in range(min(head_end, 30)):
-        text = texts[i]
-        words = len(text.split())
-        # "Jo Franks," before the first paragraph is a salutation without "Dear".
-        named = (
-            text.endswith((",", ":"))
-            and i + 1 < n
-            and is_prose(texts[i + 1])
-            and salutation_name(text)
-        )
-        if (_SALUTATION.match(text) and words <= 12) or (
-            words <= 5 and (_BARE_SALUTATION.match(text) or named)
-        ):
-            layout.salutation = header_end = i
-            break
-        if is_prose(text):
-            header_end = i
-            break
-    for i in range(header_end):
-        if starts_with_honorific(texts[i]) and not date_line(texts[i]):
-            layout.head_block = _block(texts, joined, i, header_end)
-            break
-    layout.header = [i for i in range(header_end) if i not in layout.head_block]
-
-    body_end = max(header_end, (layout.salutation or 0) + 1)
-    tail = range(max(tail_start, body_end), n)
-    closing = next((i for i in reversed(tail) if _is_closing(texts[i])), None)
-    if closing is None:
-        closing = next((i for i in reversed(tail) if is_prose(texts[i])), None)
-    start = closing + 1 if closing is not None else max(body_end, n - 6)
-    # Neither "A handwritten signature in black ink…" nor a lone "Yours," is the sender.
-    while start < n and (
-        _DESCRIPTION.search(texts[start])
-        or _is_closing(texts[start])
-        or re.fullmatch(r"[^\W\d_]+,", texts[start])
-    ):
-        start += 1
-    _signature(texts, layout, start, n)
-    return layout
+    return sig
 
 
 def address_block(texts: Sequence[str], block: Sequence[int]) -> dict[str, Field]:
@@ -311,21 +325,21 @@ def address_block(texts: Sequence[str], block: Sequence[int]) -> dict[str, Field
     rest = []
     for idx, seg in segments[k:]:
         words = {fold(w) for w in _WORDS.findall(seg)}
-        if rest or _ADDRESS.search(seg) or place_code(seg):
+        if rest or _ADDRESS.search(seg) or place_code(seg) or starts_with_honorific(seg):
             rest.append((idx, seg))
         elif words & _ROLE_WORDS:
             if "role" in out or org:
                 rest.append((idx, seg))
             else:
                 out["role"] = (seg, idx)
-        else:
+        elif len(org) < 3:  # more would be an address we failed to recognise
             org.append(seg)
             out.setdefault("organisation", ("", idx))
     if org:
         out["organisation"] = (", ".join(org), out["organisation"][1])
     for hit in find_places(tokenize(rest)):
-        if hit.tier == 4 and "place" not in out:
-            out["place"] = (_title(" ".join(t.orig for t in hit.tokens)), hit.tokens[0].line)
+        if hit.tier == 4 and hit.is_place and "place" not in out:
+            out["place"] = (title_case(" ".join(t.orig for t in hit.tokens)), hit.tokens[0].line)
         if hit.tier <= 3 and "country" not in out:
             out["country"] = (hit.code, hit.tokens[0].line)
     if "country" not in out and "place" in out:

@@ -1,0 +1,186 @@
+"""Page scans: formats accepted and refused, frames, orientation, modes, and the pixel limit."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageOps
+
+from indexer.errors import IngestError
+from indexer.extract import image as image_kind
+from indexer.extract import load_page_image, read_source, sniff
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size its data does not have (a bomb's shape)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def noisy(size=(200, 150)) -> Image.Image:
+    return Image.effect_noise(size, 60).convert("RGB")
+
+
+@pytest.mark.parametrize("fmt,suffix", [("JPEG", "jpg"), ("PNG", "png"), ("TIFF", "tif")])
+def test_accepted_formats_read_and_load(tmp_path, fmt, suffix):
+    path = tmp_path / f"page-001.{suffix}"
+    noisy((120, 90)).save(path, fmt)
+    assert sniff(path) == "image"
+    [page] = read_source(path)
+    assert (page.frame, page.width, page.height, page.text) == (0, 120, 90, None)
+    loaded = load_page_image(path)
+    assert loaded.mode == "RGB" and loaded.size == (120, 90)
+
+
+def test_multipage_tiff_has_one_page_per_frame(tmp_path):
+    path = tmp_path / "letter.tif"
+    frames = [Image.new("L", size, 255) for size in [(30, 20), (40, 25), (50, 30)]]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    pages = read_source(path)
+    assert [(p.frame, p.width, p.height) for p in pages] == [
+        (0, 30, 20),
+        (1, 40, 25),
+        (2, 50, 30),
+    ]
+    assert load_page_image(path, 2).size == (50, 30)
+    for frame in (3, -1):
+        with pytest.raises(IngestError, match=rf"^letter\.tif: has no frame {frame}"):
+            load_page_image(path, frame)
+
+
+def test_frame_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(image_kind, "MAX_FRAMES", 3)
+    path = tmp_path / "long.tif"
+    frames = [Image.new("L", (8, 8), 255) for _ in range(4)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(IngestError, match=r"^long\.tif: has more than 3 frames"):
+        read_source(path)
+
+
+def test_exif_orientation_gives_upright_size_and_pixels(tmp_path):
+    raw = Image.new("RGB", (40, 20), "white")
+    raw.paste((255, 0, 0), (0, 0, 10, 20))  # a red strip on the left edge
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    path = tmp_path / "rotated.jpg"
+    raw.save(path, exif=exif.tobytes(), quality=95)
+    [page] = read_source(path)
+    assert (page.width, page.height) == (20, 40)
+    upright = load_page_image(path)
+    assert upright.size == (20, 40)
+    red, green, _ = upright.getpixel((10, 2))
+    assert red > 200 and green < 80  # the left strip is now along the top
+    with Image.open(path) as reference:
+        expected = ImageOps.exif_transpose(reference).convert("RGB")
+    assert upright.tobytes() == expected.tobytes()
+
+
+def test_damaged_exif_falls_back_to_unrotated(tmp_path):
+    path = tmp_path / "bad-exif.jpg"
+    noisy((60, 30)).save(path, exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff garbage")
+    [page] = read_source(path)
+    assert (page.width, page.height) == (60, 30)
+    assert load_page_image(path).size == (60, 30)
+
+
+@pytest.mark.parametrize("top", [4095, 65535])
+def test_deep_greyscale_is_scaled_to_8_bits(tmp_path, top):
+    deep = Image.new("I;16", (64, 4))
+    deep.putdata([round(x * top / 63) for x in range(64)] * 4)
+    path = tmp_path / "deep.png"
+    deep.save(path)
+    page = load_page_image(path)
+    assert page.mode == "L"
+    assert page.getextrema() == (0, 255)
+    assert 120 <= page.getpixel((32, 0)) <= 135  # mid-grey stays mid-grey
+
+
+@pytest.mark.parametrize(
+    "mode,color,expected_mode,expected_pixel",
+    [
+        ("CMYK", (0, 0, 0, 0), "RGB", (255, 255, 255)),
+        ("RGBA", (0, 0, 0, 0), "RGB", (255, 255, 255)),  # transparent -> white paper
+        ("RGBA", (0, 0, 0, 255), "RGB", (0, 0, 0)),
+        ("LA", (0, 0), "L", 255),
+        ("P", 0, "RGB", (0, 0, 0)),
+        ("1", 0, "L", 0),
+    ],
+)
+def test_modes_become_rgb_or_l(tmp_path, mode, color, expected_mode, expected_pixel):
+    path = tmp_path / "page.tif"
+    Image.new(mode, (12, 12), color).save(path)
+    page = load_page_image(path)
+    assert page.mode == expected_mode
+    assert page.getpixel((5, 5)) == expected_pixel
+
+
+@pytest.mark.parametrize("fmt,suffix", [("GIF", "gif"), ("BMP", "bmp"), ("PPM", "pgm")])
+def test_other_image_formats_are_refused_by_name(tmp_path, fmt, suffix):
+    path = tmp_path / f"scan.{suffix}"
+    Image.new("L", (10, 10), 128).save(path, fmt)
+    assert sniff(path) == "image"
+    with pytest.raises(IngestError) as err:
+        read_source(path)
+    assert str(err.value) == (
+        f"scan.{suffix}: {fmt} images are not accepted as page scans; accepted: JPEG, PNG, TIFF"
+    )
+
+
+@pytest.mark.parametrize("side,pixels", [(20_000, "400,000,000"), (11_000, "121,000,000")])
+def test_images_over_the_pixel_limit_are_refused(tmp_path, side, pixels):
+    # 20,000^2 trips Pillow's hard limit; 11,000^2 only its warning, which must refuse too.
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header_only(side, side))
+    with pytest.raises(IngestError) as err:
+        read_source(path)
+    assert str(err.value) == (
+        f"bomb.png: image of {pixels} pixels is over the limit of 120,000,000 pixels "
+        "(decompression bomb?)"
+    )
+    with pytest.raises(IngestError, match="120,000,000 pixels"):
+        load_page_image(path)
+
+
+@pytest.mark.parametrize("fmt,suffix", [("JPEG", "jpg"), ("PNG", "png")])
+def test_truncated_files_are_refused(tmp_path, fmt, suffix):
+    whole = tmp_path / f"whole.{suffix}"
+    noisy().save(whole, fmt)
+    cut = tmp_path / f"cut.{suffix}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(IngestError) as err:
+        read_source(cut)
+    assert str(err.value) == (
+        f"cut.{suffix}: not a readable image (truncated file); accepted: JPEG, PNG, TIFF"
+    )
+
+
+def test_garbage_after_magic_is_refused(tmp_path):
+    path = tmp_path / "broken.tif"
+    path.write_bytes(b"II*\x00" + bytes(range(256)) * 4)
+    with pytest.raises(IngestError, match=r"^broken\.tif: not a readable image \("):
+        read_source(path)
+
+
+def test_real_poilus_scan():
+    path = CORPUS / "letters" / "poilus_sample" / "TestamentsDePoilus_will_AN_0183-0.jpg"
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not present: {CORPUS}")
+    [page] = read_source(path)
+    assert (page.width, page.height) == (1588, 2181)
+    image = load_page_image(path)
+    assert image.mode == "RGB" and image.size == (1588, 2181)

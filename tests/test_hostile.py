@@ -1,0 +1,249 @@
+"""Every hostile file in the shared corpus reads, or fails with an IngestError that says why."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from indexer.errors import IngestError
+from indexer.extract import RENDER_DPI, SourcePage, load_page_image, read_source
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+HOSTILE = CORPUS / "hostile"
+if not HOSTILE.is_dir():
+    pytest.skip(f"shared corpus not present: {HOSTILE}", allow_module_level=True)
+
+FILES = sorted(p for d in ("img_pillow", "pdf_pdfjs", "pdf_pypdf") for p in (HOSTILE / d).iterdir())
+BOMB = "is over the limit of 120,000,000 pixels (decompression bomb?)"
+PASSWORD = "the PDF is encrypted and needs a password"
+DAMAGED = "not a readable image (unrecognised or damaged header); accepted: JPEG, PNG, TIFF"
+TRUNCATED = "not a readable image (truncated file); accepted: JPEG, PNG, TIFF"
+
+# file -> number of pages, or a fragment of the rejection message.
+EXPECTED: dict[str, int | str] = {
+    "12in16bit.tif": 1,
+    "16bit.cropped.jp2": "JPEG2000 images are not accepted as page scans",
+    "16bit.cropped.tif": 1,
+    "broken.png": DAMAGED,
+    "broken_data_stream.png": "unrecognized data stream contents",
+    "crash-0da013a13571cc8eb457a39fee8db18f8a3c7127.tif": 1,
+    "crash-86214e58da443d2b80820cff9677a38a33dcbbca.tif": "(OSError: decoder error -2)",
+    "cross_scan_line_truncated.tga": "not a recognised page source; accepted: JPEG, PNG, TIFF",
+    "decompression_bomb.gif": f"image of 4,364,696,535 pixels {BOMB}",
+    "decompression_bomb.ico": f"image of 4,294,836,225 pixels {BOMB}",
+    "decompression_bomb_extents.gif": f"image of 4,307,953,225 pixels {BOMB}",
+    "duplicate_xref_entry.pdf": 2,
+    "exif-dpi-zerodivision.jpg": 1,
+    "exif_imagemagick_orientation.png": 1,
+    "frozenpond.mpo": 1,
+    "g4-multi.tiff": 3,
+    "hopper_16bit.pgm": "PPM images are not accepted as page scans",
+    "hopper_bad_exif.jpg": 1,
+    "hopper_bigtiff.tif": 1,
+    "hopper_g4.tif": 1,
+    "hopper_orientation_2.jpg": 1,
+    "hopper_orientation_6.jpg": 1,
+    "hopper_orientation_8.jpg": 1,
+    "icc_profile_big.jpg": 1,
+    "invalid-exif.jpg": 1,
+    "junk_jpeg_header.jpg": 1,
+    "libtiff_segfault.tif": DAMAGED,
+    "multipage-lastframe.tif": 1,
+    "multipage.tiff": 3,
+    "multipage_out_of_order.tiff": 3,
+    "old-style-jpeg-compression.tif": 1,
+    "oom-8ed3316a4109213ca96fb8a256a0bfefdece1461.icns": f"of 259,634,678,784 pixels {BOMB}",
+    "orientation_rectangle.jpg": 1,
+    "pil_sample_cmyk.jpg": 1,
+    "seek_too_large.tif": "(ValueError: Unable to seek to frame)",
+    "shortfile.bmp": TRUNCATED,
+    "sugarshack_bad_mpo_header.jpg": 1,
+    "test-card-lossy-tiled.jp2": "JPEG2000 images are not accepted as page scans",
+    "tiff_16bit_RGB.tiff": 1,
+    "tiff_overflow_rows_per_strip.tif": DAMAGED,
+    "tiff_strip_cmyk_jpeg.tif": 1,
+    "tiff_tiled_cmyk_jpeg.tif": 1,
+    "truncated_app14.jpg": 1,
+    "truncated_end_chunk.png": TRUNCATED,
+    "truncated_exif_dpi.jpg": 1,
+    "truncated_image.png": TRUNCATED,
+    "truncated_jpeg.jpg": TRUNCATED,
+    "GHOSTSCRIPT-698804-1-fuzzed.pdf": 1,
+    "PDFBOX-3148-2-fuzzed.pdf": "not a readable PDF (PdfReadError: Trailer cannot be read",
+    "bad-PageLabels.pdf": 1,
+    "big_freeculture.pdf": 352,
+    "bug1782186.pdf": PASSWORD,
+    "empty.pdf": 1,
+    "empty_protected.pdf": 1,
+    "encrypted-attachment.pdf": PASSWORD,
+    "helloworld-bad.pdf": 1,
+    "issue15893_reduced.pdf": PASSWORD,
+    "issue21579.pdf": PASSWORD,
+    "issue3371.pdf": PASSWORD,
+    "issue6010_1.pdf": PASSWORD,
+    "issue6010_2.pdf": PASSWORD,
+    "multiple-filters-length-zero.pdf": 1,
+    "pdfjsbad1586.pdf": 1,
+    "poppler-395-0-fuzzed.pdf": 1,
+    "poppler-742-0-fuzzed.pdf": "(PdfReadError: Expected /Kids to be an array",
+    "poppler-90-0-fuzzed.pdf": 16,
+    "poppler-937-0-fuzzed.pdf": "(PdfReadError: Expected /Kids to be an array",
+    "saslprep-r6.pdf": PASSWORD,
+    "scan-bad.pdf": 1,
+    "xref_command_missing.pdf": 1,
+    "zz_pillow_duplicate_xref_entry.pdf": 2,
+    "Seige_of_Vicksburg_Sample_OCR.pdf": 6,
+    "crazyones-encrypted-256.pdf": PASSWORD,
+    "encrypted_doc_no_id.pdf": 3,
+    "issue-297.pdf": 1,
+    "issue-301.pdf": 1,
+    "missing_info.pdf": 1,
+    "outlines-with-invalid-destinations.pdf": 4,
+    "r2-user-password.pdf": PASSWORD,
+    "r4-aes-user-password.pdf": PASSWORD,
+    "r6-both-passwords.pdf": PASSWORD,
+    "r6-user-password.pdf": 1,
+    "selenium-pypdf-issue-177.pdf": 1,
+}
+# Files whose pages read but cannot be rendered: their text layer is still used.
+RENDER_FAILS = {
+    "poppler-395-0-fuzzed.pdf": "the PDF cannot be rendered (PdfiumError",
+    "r6-user-password.pdf": "the PDF is encrypted and pdfium cannot open it with an empty password",
+}
+
+
+@cache
+def outcome(name: str) -> list[SourcePage] | IngestError:
+    path = next(p for p in FILES if p.name == name)
+    try:
+        return read_source(path)
+    except IngestError as exc:
+        return exc
+
+
+def path_of(name: str) -> Path:
+    return next(p for p in FILES if p.name == name)
+
+
+def test_every_file_is_in_the_table():
+    assert sorted(p.name for p in FILES) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_reads_or_says_why(path):
+    result = outcome(path.name)
+    expected = EXPECTED[path.name]
+    if isinstance(result, IngestError):
+        message = str(result)
+        assert message.startswith(f"{path.name}: ") and len(message) > len(path.name) + 20
+        assert isinstance(expected, str), message
+        assert expected in message
+        return
+    assert expected == len(result)
+    assert [p.frame for p in result] == list(range(len(result)))
+    first = result[0]
+    dpi = RENDER_DPI if path.suffix == ".pdf" or first.width is None else 72
+    try:
+        image = load_page_image(path, 0, dpi=dpi)
+    except IngestError as exc:
+        assert path.name in RENDER_FAILS, str(exc)
+        assert str(exc).startswith(f"{path.name}: {RENDER_FAILS[path.name]}")
+        return
+    assert path.name not in RENDER_FAILS
+    assert image.mode in ("RGB", "L")
+    assert image.size == (first.width, first.height)
+
+
+@pytest.mark.parametrize(
+    "name,transpose",
+    [
+        ("hopper_orientation_2.jpg", Image.Transpose.FLIP_LEFT_RIGHT),
+        ("hopper_orientation_6.jpg", Image.Transpose.ROTATE_270),
+        ("hopper_orientation_8.jpg", Image.Transpose.ROTATE_90),
+        ("exif_imagemagick_orientation.png", Image.Transpose.ROTATE_180),
+    ],
+)
+def test_exif_orientation_turns_the_pixels(name, transpose):
+    # The hopper files are square, so compare pixels, not sizes.
+    with Image.open(path_of(name)) as raw:
+        expected = raw.convert("RGB").transpose(transpose)
+    assert load_page_image(path_of(name)).tobytes() == expected.tobytes()
+
+
+def test_exif_orientation_swaps_a_rectangle():
+    with Image.open(path_of("orientation_rectangle.jpg")) as raw:
+        assert raw.size == (2, 1)
+    [page] = outcome("orientation_rectangle.jpg")
+    assert (page.width, page.height) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "name,mode",
+    [
+        ("pil_sample_cmyk.jpg", "RGB"),
+        ("tiff_strip_cmyk_jpeg.tif", "RGB"),
+        ("tiff_16bit_RGB.tiff", "RGB"),
+        ("12in16bit.tif", "L"),
+        ("16bit.cropped.tif", "L"),
+        ("hopper_g4.tif", "L"),
+    ],
+)
+def test_odd_modes_load_as_rgb_or_l(name, mode):
+    image = load_page_image(path_of(name))
+    assert image.mode == mode
+    low, high = image.convert("L").getextrema()
+    assert high > low  # not flattened to one colour
+
+
+def test_multipage_tiff_frames_all_load():
+    pages = outcome("g4-multi.tiff")
+    assert [(p.width, p.height) for p in pages] == [(3307, 4677)] * 3
+    assert load_page_image(path_of("g4-multi.tiff"), 2).size == (3307, 4677)
+    # Each frame of these palette TIFFs is one flat colour, in file order.
+    green, red, blue = (0, 128, 0), (255, 0, 0), (0, 0, 255)
+    for name, colours in [
+        ("multipage.tiff", [green, red, blue]),
+        ("multipage_out_of_order.tiff", [green, blue, red]),
+    ]:
+        loaded = [load_page_image(path_of(name), i) for i in range(3)]
+        assert [im.getpixel((5, 5)) for im in loaded] == colours
+
+
+def test_encrypted_with_empty_password_opens_and_renders():
+    pages = outcome("encrypted_doc_no_id.pdf")
+    # No page has a text layer: page 2 is a scanned image, pages 1 and 3 are blank.
+    assert [p.text for p in pages] == [None, None, None]
+    path = path_of("encrypted_doc_no_id.pdf")
+    assert load_page_image(path, 0, dpi=30).convert("L").getextrema() == (255, 255)
+    assert load_page_image(path, 1, dpi=30).convert("L").getextrema()[0] < 50
+
+
+def test_empty_owner_password_gives_text_but_no_render():
+    [page] = outcome("r6-user-password.pdf")
+    assert "pdf encryption test" in page.text
+
+
+def test_real_scan_with_text_layer():
+    pages = outcome("Seige_of_Vicksburg_Sample_OCR.pdf")
+    assert all(p.text and len(p.text) > 500 for p in pages)
+    assert "SIEGE" in pages[0].text and "VICKSBURG" in pages[0].text
+
+
+def test_big_book_reads_with_text():
+    pages = outcome("big_freeculture.pdf")
+    assert sum(1 for p in pages if p.text) >= 350
+
+
+def test_empty_pdf_is_one_blank_page_without_text():
+    [page] = outcome("empty.pdf")
+    assert page.text is None
+    image = load_page_image(path_of("empty.pdf"), 0, dpi=30)
+    assert image.convert("L").getextrema() == (255, 255)
+
+
+def test_broken_content_streams_lose_only_their_text():
+    pages = outcome("poppler-90-0-fuzzed.pdf")
+    assert len(pages) == 16 and all(p.text is None for p in pages)
