@@ -33,10 +33,18 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 @click.group()
-@click.option("--archive", type=click.Path(file_okay=False), envvar="MISSIVE_ARCHIVE",
-              help="Archive folder (default: archive, or $MISSIVE_ARCHIVE).")
-@click.option("--index", type=click.Path(file_okay=False), envvar="MISSIVE_INDEX",
-              help="Index folder (default: instance/index, or $MISSIVE_INDEX).")
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False),
+    envvar="MISSIVE_ARCHIVE",
+    help="Archive folder (default: archive, or $MISSIVE_ARCHIVE).",
+)
+@click.option(
+    "--index",
+    type=click.Path(file_okay=False),
+    envvar="MISSIVE_INDEX",
+    help="Index folder (default: instance/index, or $MISSIVE_INDEX).",
+)
 @click.option("--no-ocr", is_flag=True, help="Do not run Tesseract on pages without text.")
 @click.pass_context
 def main(ctx: click.Context, archive: str | None, index: str | None, no_ocr: bool) -> None:
@@ -56,8 +64,9 @@ def _report(report: indexing.Report) -> None:
 
 def _run_indexing(ctx: Context, fn, label: str) -> None:
     total = len(ctx.archive.ids())
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           show_pos=True, show_eta=True) as bar:
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True
+    ) as bar:
         try:
             report = fn(ctx.archive, ctx.store, ctx.reader, on_letter=lambda _id: bar.update(1))
         except MissiveError as exc:
@@ -81,8 +90,11 @@ def update(ctx: Context) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A letter.json with what you know of the letter.")
+@click.option(
+    "--meta",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A letter.json with what you know of the letter.",
+)
 @click.pass_obj
 def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
     """Make files (page images, one PDF, transcripts) or a folder one new letter; print its id."""
@@ -115,8 +127,13 @@ def check(ctx: Context) -> None:
 def _plain(html: str) -> str:
     text = html.replace("<mark>", "[").replace("</mark>", "]")
     text = re.sub(r"<[^>]+>", "", text)
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'"),
-                         ("&amp;", "&")):
+    for entity, char in (
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&#x27;", "'"),
+        ("&amp;", "&"),
+    ):
         text = text.replace(entity, char)
     return text
 
@@ -132,12 +149,20 @@ def _plain(html: str) -> str:
 @click.option("--ocr", is_flag=True, help="OCR-tolerant: also match words a letter or two apart.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def search(ctx: Context, query: str, country, date_from, date_to, sort, page, per_page, ocr,
-           as_json) -> None:
+def search(
+    ctx: Context, query: str, country, date_from, date_to, sort, page, per_page, ocr, as_json
+) -> None:
     """Search the index; see the README for the query syntax."""
-    req = SearchRequest(q=query, filters={"country": list(country)} if country else {},
-                        date_from=date_from, date_to=date_to, sort=sort, page=page,
-                        per_page=per_page, ocr=ocr)
+    req = SearchRequest(
+        q=query,
+        filters={"country": list(country)} if country else {},
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        ocr=ocr,
+    )
     searcher = LetterSearch(ctx.store)
     try:
         result = searcher.search(req)
@@ -161,5 +186,3 @@ def search(ctx: Context, query: str, country, date_from, date_to, sort, page, pe
     countries = result.facets.get("sender_country", [])
     if countries:
         click.echo("\nSender countries: " + ", ".join(f"{v.value} {v.count}" for v in countries))
-
-

@@ -58,7 +58,9 @@ def to_document(letter: Letter) -> dict[str, Any]:
         "exact": letter.text,
         "sender": _party_words(letter.sender),
         "recipient": " ".join(_party_words(r) for r in letter.recipients),
-        "place": " ".join(filter(None, [letter.sender.place] + [r.place for r in letter.recipients])),
+        "place": " ".join(
+            filter(None, [letter.sender.place] + [r.place for r in letter.recipients])
+        ),
         "source": letter.text_source,
         "meta": json.dumps(letter_meta(letter), ensure_ascii=False),
         "pages_text": [p.text for p in letter.pages],

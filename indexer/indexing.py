@@ -133,6 +133,19 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _words_kind(path: Path) -> str | None:
+    """The archive suffix of a word-box file (ALTO, hOCR, words JSON), else None."""
+    if path.name.endswith(".words.json"):
+        return ".words.json"
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lower()
+    if b"<alto" in head:
+        return ".alto.xml"
+    if b"ocr_page" in head or b"ocrx_word" in head:
+        return ".hocr"
+    return None
+
+
 def _suggest_id(letter: Letter) -> str:
     parts = [letter.date.iso.replace("/", "-") if letter.date else "undated"]
     who = letter.sender.organisation or letter.sender.name or letter.sender.place
@@ -165,7 +178,8 @@ def add(
             )
         kinds[f] = kind
     sources = [f for f in files if kinds[f] in ("image", "pdf")]
-    texts = [f for f in files if kinds[f] == "text"]
+    words = [f for f in files if kinds[f] == "text" and _words_kind(f)]
+    texts = [f for f in files if kinds[f] == "text" and f not in words]
     if sum(kinds[f] == "pdf" for f in sources) > 1:
         raise IngestError("a letter holds at most one PDF; add each PDF as its own letter")
     page_counts = [len(extract.read_source(f)) for f in sources]  # rejects bad files early
@@ -180,6 +194,8 @@ def add(
             first_page += count
         for n, f in enumerate(texts, start=1):
             shutil.copyfile(f, staged / f"page-{n:03d}.txt")
+        for n, f in enumerate(words, start=1):
+            shutil.copyfile(f, staged / f"page-{n:03d}{_words_kind(f)}")
         if meta:
             write_atomic(staged / SIDECAR, json.dumps(meta, ensure_ascii=False, indent=2).encode())
         letter = reader.read_staged(staged)

@@ -120,12 +120,11 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
                 continue
             n = len(pages) + 1
             origin = "pdf-text" if sp.text else "none"
-            pages.append(
-                Page(n, sp.text or "", origin, path.name, sp.frame, sp.width, sp.height)
-            )
-    if not pages:  # a transcript-only letter
-        for n in sorted(k for k, v in extras.items() if "txt" in v):
-            pages.append(Page(len(pages) + 1))
+            pages.append(Page(n, sp.text or "", origin, path.name, sp.frame, sp.width, sp.height))
+    if not pages:  # a transcript-only letter: its transcripts in order, numbered from 1
+        numbers = sorted(k for k, v in extras.items() if "txt" in v)
+        extras = {i: extras[n] for i, n in enumerate(numbers, start=1)}
+        pages = [Page(i) for i in extras]
     spec_pages = sidecar.get("pages") or []
     for page in pages:
         files = extras.get(page.n, {})

@@ -71,9 +71,13 @@ def _date_range(start: str | None, end: str | None) -> query.Query:
         raise QueryError(f"date: {exc}") from None
     parts = []
     if hi is not None:
-        parts.append(query.NumericRange("date_start", None, hi.year * 10000 + hi.month * 100 + hi.day))
+        parts.append(
+            query.NumericRange("date_start", None, hi.year * 10000 + hi.month * 100 + hi.day)
+        )
     if lo is not None:
-        parts.append(query.NumericRange("date_end", lo.year * 10000 + lo.month * 100 + lo.day, None))
+        parts.append(
+            query.NumericRange("date_end", lo.year * 10000 + lo.month * 100 + lo.day, None)
+        )
     return query.And(parts) if parts else query.Every("date_start")
 
 
@@ -112,7 +116,12 @@ def _rewrite(q: query.Query) -> query.Query:
         return _date_range(q.text, q.text)
     if isinstance(q, query.TermRange) and q.fieldname == "date":
         return _date_range(q.start, q.end)
-    if isinstance(q, query.Term) and q.fieldname in ("country", "recipient_country", "language", "source"):
+    if isinstance(q, query.Term) and q.fieldname in (
+        "country",
+        "recipient_country",
+        "language",
+        "source",
+    ):
         return query.Term(q.fieldname, _code(q.fieldname, q.text), boost=q.boost)
     if getattr(q, "error", None):
         raise QueryError(f"the query could not be read: {q.error}")
@@ -160,7 +169,9 @@ def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
     try:
         q = make_parser(schema, ocr=ocr).parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd syntax
-        raise QueryError(f"the query could not be read ({exc}); check quotes and brackets") from None
+        raise QueryError(
+            f"the query could not be read ({exc}); check quotes and brackets"
+        ) from None
     q = _rewrite(q)
     if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
         raise QueryError("the query has no words to search for")

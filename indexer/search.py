@@ -46,10 +46,17 @@ def _country_label(code: str) -> str:
 
 FACETS = (
     Facet("sender_country", "country", "country", _country_label, normalise=country_code),
-    Facet("year", "year", "years", str, by_value=True, normalise=lambda v: v if v.isdigit() else None),
+    Facet(
+        "year", "year", "years", str, by_value=True, normalise=lambda v: v if v.isdigit() else None
+    ),
     Facet("language", "language", "language", lambda c: language_name(c) or c),
-    Facet("text_source", "source", "source", lambda s: TEXT_SOURCES.get(s, s),
-          normalise=lambda v: v if v in TEXT_SOURCES else None),
+    Facet(
+        "text_source",
+        "source",
+        "source",
+        lambda s: TEXT_SOURCES.get(s, s),
+        normalise=lambda v: v if v in TEXT_SOURCES else None,
+    ),
     Facet("recipient", "recipient", "recipient_facet"),
 )
 FACET_BY_PARAM = {f.param: f for f in FACETS}
@@ -73,7 +80,9 @@ class SearchRequest:
         if not isinstance(self.page, int) or self.page < 1:
             raise QueryError(f"page={self.page!r} is not a page number; accepted: 1 or more")
         if not isinstance(self.per_page, int) or not 1 <= self.per_page <= PER_PAGE_MAX:
-            raise QueryError(f"per_page={self.per_page!r} is out of range; accepted: 1 to {PER_PAGE_MAX}")
+            raise QueryError(
+                f"per_page={self.per_page!r} is out of range; accepted: 1 to {PER_PAGE_MAX}"
+            )
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value:
@@ -87,7 +96,9 @@ class SearchRequest:
         for param, values in self.filters.items():
             facet = FACET_BY_PARAM.get(param)
             if facet is None:
-                raise QueryError(f"{param!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}")
+                raise QueryError(
+                    f"{param!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}"
+                )
             clean = []
             for v in values:
                 norm = facet.normalise(v)
@@ -253,7 +264,9 @@ class LetterSearch:
                 snips = [first] if first else []
             meta = json.loads(stored["meta"])
             score = hit.score if req.sort == "relevance" and req.q else None
-            hits.append(Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips))
+            hits.append(
+                Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips)
+            )
         return hits, total
 
     # -- single letters --------------------------------------------------------------

@@ -88,7 +88,8 @@ def parse_sidecar(data: dict[str, Any], letter: Letter, *, path: str = SIDECAR) 
             isinstance(x, str) and _LANG.match(x.lower()) for x in langs
         ):
             raise SidecarError(
-                f"{path}: languages: {langs!r} is not a list of ISO 639-1 codes such as ['en', 'fr']"
+                f"{path}: languages: {langs!r} is not a list of ISO 639-1 codes "
+                "such as ['en', 'fr']"
             )
         letter.languages = [x.lower() for x in langs]
         prov["languages"] = _GIVEN

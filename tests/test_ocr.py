@@ -148,30 +148,27 @@ def test_fraktur_page_boxes_agree_with_the_hocr_ground_truth(zoom):
         page = scan.convert("RGB").resize((800 * zoom, 1095 * zoom), Image.Resampling.BICUBIC)
     truth = read_words(base.with_suffix(".hocr"), width=page.width, height=page.height)
     result = ocr_image(page, langs="deu")
-    agree = [
-        w for w in result.words if any(t.text == w.text and iou(w, t) > 0.5 for t in truth)
-    ]
+    agree = [w for w in result.words if any(t.text == w.text and iou(w, t) > 0.5 for t in truth)]
     # Of 211 ground-truth words, about 130 come back with the same text and box.
     assert len(agree) >= 100, len(agree)
 
 
 @pytest.fixture(scope="module")
 def berlioz_pages():
-    """Page 1 of every Berlioz letter at 300 dpi (over MAX_SIDE, so OCR downscales it)."""
+    """Page 1 of every Berlioz letter (image-only PDFs), rendered and OCR'd two at a time."""
     need_corpus()
     pdfs = sorted(BERLIOZ.glob("*/*.pdf"))
     assert len(pdfs) == 6
-    jobs = [lambda p=p: load_page_image(p, 0, dpi=300) for p in pdfs]
+    jobs = [lambda p=p: load_page_image(p, 0) for p in pdfs]
     return list(zip(pdfs, ocr_many(jobs, langs="fra", workers=2), strict=True))
 
 
 def test_berlioz_handwriting_ocr_lands_on_the_written_lines(berlioz_pages):
     # Tesseract cannot read this 19th-century hand: 0 to 2 words of each page match the
-    # transcript.  The pages still go through render, downscale and OCR, and most of
+    # transcript.  The pages still go through render and OCR in parallel, and most of
     # what Tesseract finds sits on the lines the ALTO ground truth draws.
     for pdf, result in berlioz_pages:
         assert not isinstance(result, IngestError), result
-        assert max(result.width, result.height) > ocr_mod.MAX_SIDE
         alto = next(pdf.parent.glob("*_ALTO_1.xml"))
         lines = read_words(alto, width=result.width, height=result.height)
         found = [w for w in result.words if len(w.text) >= 3]

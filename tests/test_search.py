@@ -13,22 +13,35 @@ from tests.conftest import write_letter
 LETTERS = {
     "1850-03-01-paris": (
         [
-            "Paris, le 1 mars 1850\n\nMonsieur le Ministre,\n\nLe traité sur les munitions est signé.",
+            "Paris, le 1 mars 1850\n\nMonsieur le Ministre,\n\n"
+            "Le traité sur les munitions est signé.",
             "We discussed the Arms Trade Treaty at length.\n<script>alert(1)</script>",
         ],
-        {"date": "1850-03-01", "sender": {"name": "Jean Dupont", "country": "FR"},
-         "recipient": {"name": "Lord Palmerston", "country": "GB"}, "languages": ["fr", "en"]},
+        {
+            "date": "1850-03-01",
+            "sender": {"name": "Jean Dupont", "country": "FR"},
+            "recipient": {"name": "Lord Palmerston", "country": "GB"},
+            "languages": ["fr", "en"],
+        },
     ),
     "2007-04-10-lima": (
-        ["Lima, April 10th 2007\n\nThe Minister of Foreign Affairs of Perú invites you to "
-         "the Lima Conference on Cluster Munitions."],
-        {"date": "2007-04-10", "sender": {"name": "José García", "country": "PE"},
-         "languages": ["en"]},
+        [
+            "Lima, April 10th 2007\n\nThe Minister of Foreign Affairs of Perú invites you to "
+            "the Lima Conference on Cluster Munitions."
+        ],
+        {
+            "date": "2007-04-10",
+            "sender": {"name": "José García", "country": "PE"},
+            "languages": ["en"],
+        },
     ),
     "2009-01-05-ocr": (
         ["Th1s letter was read by a rnachine: c1uster munitlons are discussed here."],
-        {"date": "2009-01", "sender": {"organisation": "Embassy", "country": "PK"},
-         "languages": ["en"]},
+        {
+            "date": "2009-01",
+            "sender": {"organisation": "Embassy", "country": "PK"},
+            "languages": ["en"],
+        },
     ),
     "1855-interval": (
         ["A letter of uncertain date about the harbour and its cluster of ships."],
@@ -84,7 +97,11 @@ def test_boolean_operators(searcher):
 
 
 def test_wildcards_expand_on_word_forms_and_are_guarded(searcher):
-    assert ids(run(searcher, "munition*")) >= {"2007-04-10-lima", "undated-note", "1850-03-01-paris"}
+    assert ids(run(searcher, "munition*")) >= {
+        "2007-04-10-lima",
+        "undated-note",
+        "1850-03-01-paris",
+    }
     assert ids(run(searcher, "harb?ur")) == {"1855-interval"}
     with pytest.raises(QueryError, match="more than 1000 different words"):
         run(searcher, "zq*")

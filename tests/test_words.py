@@ -85,7 +85,10 @@ def test_words_json_round_trip(tmp_path):
         ('{"words": [{"text": "a", "x": NaN, "y": 0, "w": 1, "h": 1}]}', "word 1 needs"),
         ('{"words": [{"text": "a", "x": 0, "y": 0, "w": -1, "h": 1}]}', "word 1 needs"),
         ('{"words": [{"x": 0, "y": 0, "w": 1, "h": 1}]}', 'word 1 is not an object with a "text"'),
-        ('{"words": [{"text": "a", "x": 0, "y": 0, "w": 1, "h": 1, "line": 0}]}', 'word 1 has a "line"'),
+        (
+            '{"words": [{"text": "a", "x": 0, "y": 0, "w": 1, "h": 1, "line": 0}]}',
+            'word 1 has a "line"',
+        ),
     ],
 )
 def test_malformed_words_json_names_the_file(tmp_path, content, reason):
@@ -101,10 +104,14 @@ ALTO_MM10 = """<?xml version="1.0"?>
 <a:alto xmlns:a="http://schema.ccs-gmbh.com/ALTO">
   <a:Description><a:MeasurementUnit>mm10</a:MeasurementUnit></a:Description>
   <a:Layout><a:Page WIDTH="2100" HEIGHT="2970"><a:PrintSpace>
-    <a:TextLine><a:String CONTENT="Hochgeehrter" HPOS="210" VPOS="297" WIDTH="420" HEIGHT="59.4" WC="0.9"/>
-    <a:SP/><a:String CONTENT="Herr" HPOS="700" VPOS="297" WIDTH="140" HEIGHT="59.4"/></a:TextLine>
+    <a:TextLine>
+      <a:String CONTENT="Hochgeehrter" HPOS="210" VPOS="297" WIDTH="420" HEIGHT="59.4" WC=".9"/>
+      <a:SP/><a:String CONTENT="Herr" HPOS="700" VPOS="297" WIDTH="140" HEIGHT="59.4"/>
+    </a:TextLine>
     <a:TextLine/>
-    <a:TextLine><a:String CONTENT="Escher" HPOS="210" VPOS="400" WIDTH="300" HEIGHT="60"/></a:TextLine>
+    <a:TextLine>
+      <a:String CONTENT="Escher" HPOS="210" VPOS="400" WIDTH="300" HEIGHT="60"/>
+    </a:TextLine>
   </a:PrintSpace></a:Page></a:Layout>
 </a:alto>"""
 
@@ -129,7 +136,15 @@ def test_alto_in_tenths_of_millimetres_scales_to_the_scan(tmp_path):
             "a DOCTYPE with its own declarations is not accepted",
         ),
         ("<alto><String CONTENT='x' HPOS='0'", "not well-formed XML"),
-        ("<page><String CONTENT='x' HPOS='1' VPOS='1' WIDTH='1' HEIGHT='1'/></page>", "root"),
+        (
+            "<mets><alto><String CONTENT='x' HPOS='1' VPOS='1' WIDTH='1' HEIGHT='1'/></alto>"
+            "</mets>",
+            "the XML root is <mets>, not <alto>",
+        ),
+        (
+            "<page><String CONTENT='x' HPOS='1' VPOS='1' WIDTH='1' HEIGHT='1'/></page>",
+            "not a word-box file",
+        ),
         ("<alto><String CONTENT='x' HPOS='1' VPOS='1'/></alto>", "lacks HPOS, VPOS, WIDTH"),
     ],
 )
@@ -147,8 +162,9 @@ def test_html_hocr_with_nested_spans_and_entities(tmp_path):
     path.write_text(
         "<html><body><div class='ocr_page' title='bbox 0 0 1000 500'>"
         "<span class='ocr_line' title='bbox 10 10 400 40'>"
-        "<span class='ocrx_word' title='bbox 10 10 120 40; x_wconf 88'><b>Fr&eacute;d&eacute;ric</b></span>"
-        "<span class=\"ocrx_word\" title=\"bbox 130 10 200 40\">&amp;&nbsp;Co</span><br>"
+        "<span class='ocrx_word' title='bbox 10 10 120 40; x_wconf 88'>"
+        "<b>Fr&eacute;d&eacute;ric</b></span>"
+        '<span class="ocrx_word" title="bbox 130 10 200 40">&amp;&nbsp;Co</span><br>'
         "</span><span class='ocr_line'><span class='ocrx_word' title='bbox 10 50 90 80'>Paris"
         "</span></span></div></body></html>",
         encoding="utf-8",

@@ -31,7 +31,9 @@ def search():
     except IndexMissing as exc:
         return error(503, str(exc))
     return jsonify(
-        result_json(result, letter_url=lambda i: url_for("letters.letter", letter_id=i, _external=True))
+        result_json(
+            result, letter_url=lambda i: url_for("letters.letter", letter_id=i, _external=True)
+        )
     )
 
 

@@ -55,14 +55,21 @@ def state(req: SearchRequest) -> MultiDict:
     return MultiDict(pairs)
 
 
-def url_with(req: SearchRequest, *, toggle: tuple[str, str] | None = None,
-             drop: str | None = None, **changes: str | int | None) -> str:
+def url_with(
+    req: SearchRequest,
+    *,
+    toggle: tuple[str, str] | None = None,
+    drop: str | None = None,
+    **changes: str | int | None,
+) -> str:
     """The search URL for `req` with one facet value toggled or parameters changed."""
     st = state(req)
     if toggle:
         param, value = toggle
         values = st.getlist(param)
-        st.setlist(param, [v for v in values if v != value] if value in values else values + [value])
+        st.setlist(
+            param, [v for v in values if v != value] if value in values else values + [value]
+        )
     if drop:
         st.poplist(drop)
     for key, value in changes.items():

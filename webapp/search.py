@@ -25,10 +25,16 @@ def results():
         req = request_from_args(request.args)
         result = get_search().search(req)
     except QueryError as exc:
-        return render_template("search/results.html", error=str(exc), q=request.args.get("q", "")), 400
+        return render_template(
+            "search/results.html", error=str(exc), q=request.args.get("q", "")
+        ), 400
     except IndexMissing as exc:
         return render_template("search/results.html", error=str(exc), q=""), 503
     return render_template(
-        "search/results.html", result=result, req=req, q=req.q, url_with=url_with,
+        "search/results.html",
+        result=result,
+        req=req,
+        q=req.q,
+        url_with=url_with,
         facet_params={f.name: f.param for f in FACETS},
     )

@@ -34,8 +34,10 @@ def _bad(path: Path, what: str) -> IngestError:
     return IngestError(f"{path.name}: {what}; accepted: {ACCEPTED_WORDS}")
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+def _number(value: object, *, text: bool = True) -> float | None:
+    """Return a finite number from a JSON number (or, if `text`, a numeral string)."""
+    kinds = (int, float, str) if text else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
         return None
     try:
         number = float(value)
@@ -55,26 +57,25 @@ def _read_json(path: Path, data: bytes) -> _Parsed:
     for i, item in enumerate(doc["words"], start=1):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise _bad(path, f'word {i} is not an object with a "text" string')
-        box = [_number(item.get(k)) for k in ("x", "y", "w", "h")]
-        if any(v is None for v in box) or box[2] < 0 or box[3] < 0:
+        x, y, w, h = (_number(item.get(k), text=False) for k in ("x", "y", "w", "h"))
+        if x is None or y is None or w is None or h is None or w < 0 or h < 0:
             raise _bad(path, f'word {i} needs numbers "x", "y" and non-negative "w", "h"')
         conf, line = item.get("conf"), item.get("line")
-        if conf is not None and _number(conf) is None:
+        if conf is not None and _number(conf, text=False) is None:
             raise _bad(path, f'word {i} has a "conf" that is not a number')
-        if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
+        if line is not None and (type(line) is not int or line < 1):
             raise _bad(path, f'word {i} has a "line" that is not a positive whole number')
-        x, y, w, h = box
-        conf_value = None if conf is None else _number(conf)
-        words.append(Word(item["text"], x, y, w, h, conf_value, line))
-    return _Parsed(words, _number(doc.get("width")), _number(doc.get("height")))
+        words.append(Word(item["text"], x, y, w, h, conf, line))
+    size = (_number(doc.get(k), text=False) for k in ("width", "height"))
+    return _Parsed(words, *size)
 
 
-def _title(title: str) -> dict[str, list[str]]:
+def _title(title: str) -> dict[str, list[float | None]]:
+    """Parse an hOCR title ("bbox 1 2 3 4; x_wconf 90") into numbers per property."""
     props = {}
     for part in title.split(";"):
         key, _, rest = part.strip().partition(" ")
-        if key:
-            props[key] = rest.split()
+        props[key] = [_number(v) for v in rest.split()]
     return props
 
 
@@ -83,7 +84,7 @@ class _Hocr(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.words: list[Word] = []
         self.page: tuple[float, float] | None = None
-        self.line = 0
+        self.line = self.pages = 0
         self.problem: str | None = None
         self._word: tuple[str, list[float], float | None] | None = None
         self._text: list[str] = []
@@ -96,18 +97,19 @@ class _Hocr(HTMLParser):
         values = dict(attrs)
         classes = set((values.get("class") or "").split())
         props = _title(values.get("title") or "")
-        if "ocr_page" in classes and self.page is None:
-            box = [_number(v) for v in props.get("bbox", [])]
-            if len(box) == 4 and None not in box:
+        box = props.get("bbox", [])
+        if "ocr_page" in classes:
+            self.pages += 1
+            if self.pages == 1 and len(box) == 4 and None not in box:
                 self.page = (box[2], box[3])
         if classes & _LINE_CLASSES:
             self.line += 1
-        if "ocrx_word" in classes:
-            box = [_number(v) for v in props.get("bbox", [])]
+        # A file holds the words of one scan; later pages belong to other scans.
+        if "ocrx_word" in classes and self.pages <= 1:
             if len(box) != 4 or None in box or box[2] < box[0] or box[3] < box[1]:
                 self.problem = self.problem or f"word {len(self.words) + 1} has no valid bbox"
                 return
-            conf = _number((props.get("x_wconf") or [None])[0])
+            conf = (props.get("x_wconf") or [None])[0]
             self._word, self._text, self._depth = (tag, box, conf), [], 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -174,11 +176,14 @@ class _Alto:
         box = [_number(attrs.get(k)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")]
         if None in box:
             raise _bad(self.path, f"String {text[:30]!r} lacks HPOS, VPOS, WIDTH or HEIGHT")
-        if not self._line_used:
+        if not self._line_used:  # lines are numbered by those that hold words
             self._line, self._line_used = self._line + 1, True
         wc = _number(attrs.get("WC"))
         conf = None if wc is None else round(wc * 100, 2)
         self.words.append(Word(text, *box, conf, self._line or None))
+
+    def end(self, name: str) -> None:
+        self._in_unit = False
 
     def data(self, text: str) -> None:
         if self._in_unit:
@@ -197,7 +202,7 @@ def _read_alto(path: Path, data: bytes) -> _Parsed:
     alto = _Alto(path)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = alto.start
-    parser.EndElementHandler = lambda name: setattr(alto, "_in_unit", False)
+    parser.EndElementHandler = alto.end
     parser.CharacterDataHandler = alto.data
     parser.StartDoctypeDeclHandler = alto.refuse_dtd
     parser.EntityDeclHandler = alto.refuse_entity
@@ -215,6 +220,7 @@ def _read_alto(path: Path, data: bytes) -> _Parsed:
 
 
 def _detect(path: Path, data: bytes) -> str:
+    # By content: word files are named freely (.alto, .alto.xml, .xml, .hocr, .html ...).
     head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return "json"
@@ -222,13 +228,6 @@ def _detect(path: Path, data: bytes) -> str:
         return "alto"
     if b"ocr_page" in head or b"ocrx_word" in head or b"<html" in head:
         return "hocr"
-    name = path.name.lower()
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".hocr", ".html", ".htm")):
-        return "hocr"
-    if name.endswith((".xml", ".alto")):
-        return "alto"
     raise _bad(path, "not a word-box file")
 
 
@@ -248,24 +247,23 @@ def read_words(path: Path, *, width: int | None = None, height: int | None = Non
         # Scaling the page to the scan is the only way to turn mm10/inch1200 into pixels.
         raise _bad(path, "coordinates are not in pixels; give the scan's width and height")
     fx, fy = fx or fy or 1.0, fy or fx or 1.0
-    return [
-        Word(w.text, round(w.x * fx), round(w.y * fy), round(w.w * fx), round(w.h * fy),
-             w.conf, w.line)
-        for w in parsed.words
-    ]  # fmt: skip
+    return [_scaled(w, fx, fy) for w in parsed.words]
+
+
+def _scaled(w: Word, fx: float, fy: float) -> Word:
+    box = round(w.x * fx), round(w.y * fy), round(w.w * fx), round(w.h * fy)
+    return Word(w.text, *box, w.conf, w.line)
 
 
 def write_words_json(path: Path, words: list[Word], width: int, height: int) -> None:
     """Write word boxes as *.words.json atomically (temp file, then rename)."""
     path = Path(path)
-    items = []
-    for w in words:
-        item: dict[str, object] = {"text": w.text, "x": w.x, "y": w.y, "w": w.w, "h": w.h}
-        if w.conf is not None:
-            item["conf"] = round(float(w.conf), 2)
-        if w.line is not None:
-            item["line"] = w.line
-        items.append(item)
+    items = [
+        {"text": w.text, "x": w.x, "y": w.y, "w": w.w, "h": w.h}
+        | ({} if w.conf is None else {"conf": round(float(w.conf), 2)})
+        | ({} if w.line is None else {"line": w.line})
+        for w in words
+    ]
     # One word per line: small, and readable in a diff.
     body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
     payload = f'{{"width": {int(width)}, "height": {int(height)}, "words": [\n{body}\n]}}'

@@ -13,32 +13,14 @@ import pycountry
 
 # pycountry only knows official English forms; letters use the everyday ones.
 _EXTRA_NAMES = {
-    "russia": "RU",
-    "uk": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "usa": "US",
-    "united states": "US",
-    "united states of america": "US",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "czech republic": "CZ",
-    "turkey": "TR",
-    "ivory coast": "CI",
-    "burma": "MM",
-    "macedonia": "MK",
-    "swaziland": "SZ",
-    "cape verde": "CV",
-    "east timor": "TL",
-    "vatican": "VA",
-    "holy see": "VA",
-    "bundesrepublik deutschland": "DE",
-    "republique francaise": "FR",
-}
+    "russia": "RU", "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "usa": "US",
+    "united states": "US", "united states of america": "US", "holland": "NL",
+    "the netherlands": "NL", "czech republic": "CZ", "turkey": "TR", "ivory coast": "CI",
+    "burma": "MM", "macedonia": "MK", "swaziland": "SZ", "cape verde": "CV",
+    "east timor": "TL", "vatican": "VA", "holy see": "VA",
+    "bundesrepublik deutschland": "DE", "republique francaise": "FR",
+}  # fmt: skip
 # Used only before an office word ("British Embassy"), never on their own: alone
 # they describe things, not the writer's country.
 _DEMONYMS = {

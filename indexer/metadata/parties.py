@@ -11,7 +11,7 @@ from .dates import date_line
 
 _HONORIFIC = re.compile(
     r"(?:(?:his|her)\s+excellency|the\s+hon(?:ourable|orable)?|h\.\s?e\.?|s\.\s?e\.?|mrs|mr|ms"
-    r"|miss|dr|prof|professor|sir|dame|lord|lady|hon|monsieur|madame|mademoiselle|mme|mlle"
+    r"|miss|dr|doctor|docteur|doktor|prof|professor|sir|dame|lord|lady|hon|monsieur|madame|mademoiselle|mme|mlle"
     r"|messrs|herrn|herr|frau|fräulein|señora|señor|sra|sr|srta|doña|signora|signor|sig)\b\.?",
     re.IGNORECASE,
 )
@@ -37,18 +37,17 @@ _CLOSING = re.compile(
 )
 # Possessives that close a letter only when they stand almost alone ("Ihr", "Votre").
 _SHORT_CLOSING = set(
-    "ihr ihre ihrem ihres ihren ihrige dein deine deinem deines euer eurem ton ta votre vostro tuo "
-    "suo "
-    "your ever love thanks merci danke affectionately".split()
+    "ihr ihre ihrem ihres ihren ihrige dein deine deinem deines euer eurem ton ta votre vostro "
+    "tuo suo your ever love thanks merci danke affectionately".split()
 )
 # Words that mark a short line as part of a closing, wherever they stand in it
 # ("versichere ich Sie meiner hochachtungsvollen / Ergebenheit!").
 _CLOSING_WORDS = set(
     "hochachtung hochachtungsvoll hochachtungsvollst hochachtungsvollen ergebenheit ergebene "
     "ergebener ergebenen ergebenster ergebensten ergebenst verehrung grusse grussen gruss "
-    "freundschaft freundschaftlich versicherung genehmigen consideration sentiments salutations devoue "
-    "devouee affectueusement amities regards sincerely faithfully respectfully ossequi saluti "
-    "saludos atentamente".split()
+    "freundschaft freundschaftlich versicherung genehmigen consideration sentiments salutations "
+    "devoue devouee affectueusement amities regards sincerely faithfully respectfully ossequi "
+    "saluti saludos atentamente".split()
 )
 _DESCRIPTION = re.compile(
     r"\b(?:handwritten|hand-written|signature|signed|illegible|stamp|seal|initials|unterschrift"
@@ -65,6 +64,10 @@ _ROLE_WORDS = set(
     "judge captain colonel admiral lieutenant rector dean founder partner spokesperson "
     "spokesman treasurer".split()
 )
+# German compounds: "Nationalrath", "Regierungspräsident", "Ministerialdirector".
+_ROLE_ENDING = re.compile(
+    r"(?:rath|\w{4}rat|pr(?:a|ae)sidente?n?|direktor|director|minister|sekretar|schultheiss)$"
+)
 _ORG_WORDS = set(
     "ministry ministere ministerium ministerio ministero embassy ambassade botschaft embajada "
     "ambasciata commission consulate consulat konsulat consulado department departement "
@@ -77,12 +80,11 @@ _ORG_WORDS = set(
 _CONNECTOR_WORDS = set(
     "of the for and de du des la le der die das von für y del di to in à".split()
 )
-_PARTICLES = set(
-    "de da del della di du van von der den la le y bin ibn al el ter zu dos das".split()
-)
+_PARTICLES = set("de da del della di du van von der den la le y bin ibn al el ter zu dos".split())
 # Capitalised, these start a phrase, not a name ("Der Secretär", "P.S. Ich", "Per la Società").
-_NOT_NAME = set("der die das den dem des il lo gli per fur pour par the for im ich wir sie ps p.s "
-                "nb n.b".split())  # fmt: skip
+_NOT_NAME = set(
+    "der die das den dem des il lo gli per fur pour par the for im ich wir sie ps".split()
+)
 # Forms used to address someone, not to sign: "Herrn Weishaupt" after a signature is the addressee.
 _ADDRESSING = set("herrn herr frau monsieur madame mademoiselle mme mlle messrs mr mrs ms miss "
                   "senor senora sra sr srta signor signora sig".split())  # fmt: skip
@@ -99,6 +101,11 @@ _ADDRESS = re.compile(r"\d|@|c/o|\b(?:street|st|road|rd|avenue|ave|av|rue|strass
 _WORDS = re.compile(r"[^\W\d_]+")
 
 Field = tuple[str, int]  # a value and the index of the line it was read from
+
+
+def _has_role(text: str) -> bool:
+    words = [fold(w) for w in _WORDS.findall(text)]
+    return any(w in _ROLE_WORDS or _ROLE_ENDING.search(w) for w in words)
 
 
 def is_prose(text: str) -> bool:
@@ -143,14 +150,14 @@ def parse_name(text: str, *, allow_single: bool = False) -> str | None:
     if not tokens[0][:1].isupper():
         return None
     for tok in tokens:
-        word = fold(tok.rstrip("."))
+        word = fold(tok.replace(".", ""))
         if word in _PARTICLES and tok[0].islower():
             continue
         if word in _NOT_NAME:
             return None
         if not tok[0].isupper() or not all(c.isalpha() or c in "-'’." for c in tok):
             return None
-        if word in _ROLE_WORDS or word in _ORG_WORDS or word in _GENERIC or word in _SHORT_CLOSING:
+        if _has_role(word) or word in _ORG_WORDS or word in _GENERIC or word in _SHORT_CLOSING:
             return None
     if not any(sum(c.isalpha() for c in t) >= 2 for t in tokens):
         return None
@@ -202,7 +209,7 @@ def _role_and_org(text: str) -> tuple[str, str]:
         return role, org
     # Places at the end ("…, Pakistan") say where, not who.
     parts = [p.strip() for p in role.split(",") if p.strip() and not place_code(p)]
-    if len(parts) > 1 and {fold(w) for w in _WORDS.findall(parts[0])} & _ROLE_WORDS:
+    if len(parts) > 1 and _has_role(parts[0]):
         return parts[0], ", ".join(parts[1:3])
     return ", ".join(parts), ""
 
@@ -290,7 +297,7 @@ def read_signature(texts: Sequence[str], start: int, stop: int) -> Signature:
             break
         elif role and text[:1].islower():  # "to New Zealand" continues the title
             role = f"{role} {text.strip()}"
-        elif not role and {fold(w) for w in _WORDS.findall(text)} & _ROLE_WORDS:
+        elif not role and _has_role(text):
             role, new_org = _role_and_org(text)
             sig.fields["role"] = (role, i)
             org = org or new_org
@@ -324,10 +331,9 @@ def address_block(texts: Sequence[str], block: Sequence[int]) -> dict[str, Field
     org: list[str] = []
     rest = []
     for idx, seg in segments[k:]:
-        words = {fold(w) for w in _WORDS.findall(seg)}
         if rest or _ADDRESS.search(seg) or place_code(seg) or starts_with_honorific(seg):
             rest.append((idx, seg))
-        elif words & _ROLE_WORDS:
+        elif _has_role(seg):
             if "role" in out or org:
                 rest.append((idx, seg))
             else:
