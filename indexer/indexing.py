@@ -146,13 +146,11 @@ def _words_kind(path: Path) -> str | None:
     return None
 
 
-def _suggest_id(letter: Letter) -> str:
+def _suggest_id(letter: Letter, first_file: Path) -> str:
+    """A readable id: the date, then the sender, else the title, else the file's name."""
     parts = [letter.date.iso.replace("/", "-") if letter.date else "undated"]
     who = letter.sender.organisation or letter.sender.name or letter.sender.place
-    if who:
-        parts.append(slugify(who, limit=50))
-    elif letter.title:
-        parts.append(slugify(letter.title, limit=50))
+    parts.append(slugify(who or letter.title or first_file.stem, limit=50))
     return "-".join(p for p in parts if p)
 
 
@@ -199,7 +197,7 @@ def add(
         if meta:
             write_atomic(staged / SIDECAR, json.dumps(meta, ensure_ascii=False, indent=2).encode())
         letter = reader.read_staged(staged)
-        letter_id = archive.unique_id(_suggest_id(letter))
+        letter_id = archive.unique_id(_suggest_id(letter, files[0]))
         archive.commit_staged(staged, letter_id)
     except BaseException:
         archive.discard_staged(staged)

@@ -140,6 +140,10 @@ def test_date_line_formats(line, iso, written, place):
         "30 February 2009",  # no such day
         "12 May 0999",  # outside the years letters are dated in
         "Margaret 1850",
+        "Ref: 12 May 2009",
+        "Received 3 June 1850",
+        "beantw. den 5. Mai 1850",
+        "AUTORIZZATA CON R. D. 1o SETTEMBRE 1869",  # a company's letterhead
     ],
 )
 def test_not_a_date_line(line):

@@ -87,7 +87,8 @@ def tesseract_langs(iso639_1: Sequence[str]) -> str:
     installed = _installed() - {"osd"}
     picked: list[str] = []
     for raw in iso639_1:
-        code = _tess_code(str(raw))
+        raw = str(raw).strip()
+        code = raw if raw in installed else _tess_code(raw)  # "chi_sim" passes as it is
         if code and code in installed and code not in picked:
             picked.append(code)
     if not picked:

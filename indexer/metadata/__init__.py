@@ -1,6 +1,12 @@
 """Metadata read from a letter's own text, for when the archivist's sidecar is silent.
 
-Every value comes with the line it was read from, so a reader can check it.
+`extract_metadata(pages)` returns only what it found, under these keys:
+"date" (DateValue, day or month precision), "date_as_written" (str),
+"sender.name|role|organisation|country|place", "recipient.name|role|organisation|country|place"
+(str; countries as ISO 3166-1 alpha-2) and "languages" (ISO 639-1 codes, most likely first).
+Every value comes with the line it was read from (Provenance line, line_no, page, and method:
+"date-line", "letterhead", "signature", "address", "salutation" or "langdetect"), so a reader
+can check it.  Only the first and last lines of a letter are read, so cost does not grow with it.
 """
 
 from __future__ import annotations

@@ -213,6 +213,12 @@ def _capitalised(tok: Token) -> bool:
     return tok.orig[:1].isupper()
 
 
+@cache
+def _first_words() -> tuple[frozenset[str], frozenset[str]]:
+    names, cities = _tables()
+    return frozenset(k[0] for k in names), frozenset(k[0] for k in cities)
+
+
 def _longest(
     tokens: Sequence[Token], i: int, table: dict, *, max_len: int = 6
 ) -> tuple[int, object]:
@@ -225,13 +231,15 @@ def _longest(
 
 _OFFICE_KEYS = [(_key(o), True) for o in _ORG_OFFICES] + [(_key(o), False) for o in _PERSON_OFFICES]
 _OFFICE_KEYS.sort(key=lambda item: -len(item[0]))
+_OFFICE_FIRSTS = {key[0] for key, _ in _OFFICE_KEYS}
 _KNOWN_KEYS = {_key(k): v for k, v in _KNOWN_OFFICES.items()}
 _DEMONYM_NOUNS = {("embassy",), ("high", "commission"), ("consulate",), ("government",),
                   ("ministry",), ("foreign", "office"), ("mission",), ("delegation",)}  # fmt: skip
 
 
-def _office_at(tokens: Sequence[Token], i: int, names: dict) -> Hit | None:
-    norms = [t.norm for t in tokens]
+def _office_at(tokens: Sequence[Token], norms: list[str], i: int, names: dict) -> Hit | None:
+    if norms[i] not in _OFFICE_FIRSTS and norms[i] not in _DEMONYMS:
+        return None
     for key, is_org in _OFFICE_KEYS:
         if tuple(norms[i : i + len(key)]) != key:
             continue
@@ -250,13 +258,15 @@ def _office_at(tokens: Sequence[Token], i: int, names: dict) -> Hit | None:
     return None
 
 
-def find_places(tokens: Sequence[Token], *, cities: bool = True) -> list[Hit]:
+def find_places(tokens: Sequence[Token]) -> list[Hit]:
     """Every country signal in the token stream, in reading order."""
     names, city_table = _tables()
+    name_firsts, city_firsts = _first_words()
+    norms = [t.norm for t in tokens]
     hits: list[Hit] = []
     i = 0
     while i < len(tokens):
-        office = _office_at(tokens, i, names)
+        office = _office_at(tokens, norms, i, names)
         if office:
             hits.append(office)
             i += len(office.tokens)
@@ -270,8 +280,10 @@ def find_places(tokens: Sequence[Token], *, cities: bool = True) -> list[Hit]:
             hits.append(Hit(_ABBREVIATIONS[tokens[i].orig], 3, (tokens[i],)))
             i += 1
             continue
-        n, code = _longest(tokens, i, names)
-        n_city, city = _longest(tokens, i, city_table, max_len=4) if cities else (0, None)
+        n, code = _longest(tokens, i, names) if norms[i] in name_firsts else (0, None)
+        n_city, city = (
+            _longest(tokens, i, city_table, max_len=4) if norms[i] in city_firsts else (0, None)
+        )
         if n and n >= n_city and _capitalised(tokens[i]):
             hits.append(Hit(str(code), 3, tuple(tokens[i : i + n])))
             i += n
@@ -294,7 +306,7 @@ def place_code(text: str) -> str | None:
 
 
 def city_country(text: str) -> str | None:
-    """The country of a city name such as "Lima" or "ISLAMABAD", or None."""
+    """The country of a city name such as "Lima" or "NAIROBI", or None."""
     found = _tables()[1].get(_key(text))
     return found[0] if found and found[1] >= 0 else None
 

@@ -71,6 +71,11 @@ _FILLER = set(
 )
 
 # "8br" and "Xbr" are the old forms of octobre/décembre (the 8th and 10th month of the Roman year).
+# A line with one of these dates something else: a reply, a receipt, a reference.
+_NOT_THE_LETTERS = set(
+    "ref re subject received recu eingegangen erhalten empf erh betreff objet your our votre "
+    "ihr ihre letter lettre brief answered beantw beantwortet repondu".split()
+)
 _MONTH_WORD = r"(?:[^\W\d_]{3,12}|(?:[7-9]|10|[Xx])bre?)"
 _NUMBERED_MONTHS = {"7": 9, "8": 10, "9": 11, "10": 12, "x": 12}
 _SUFFIX = r"(?:sten|ste|ten|ter|te|st|nd|rd|th|er|re|eme|ème|e|t|o|º|°)?"
@@ -191,6 +196,8 @@ def _place_words_ok(rest: str) -> bool:
     if re.search(r"\d", rest):
         return False  # a second number: a reference, a postcode, a sentence
     words = _words(rest)
+    if any(fold(w).rstrip(".") in _NOT_THE_LETTERS for w in words):
+        return False
     # A capitalised "D." or "CON" inside a line is a word of a heading, not "d." or "con".
     places = [
         w

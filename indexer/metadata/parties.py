@@ -85,7 +85,7 @@ _PARTICLES = set("de da del della di du van von der den la le y bin ibn al el te
 _NOT_NAME = set(
     "der die das den dem des il lo gli per fur pour par the for im ich wir sie ps".split()
 )
-# Forms used to address someone, not to sign: "Herrn Weishaupt" after a signature is the addressee.
+# Forms used to address someone, not to sign: "Herrn Weber" after a signature is the addressee.
 _ADDRESSING = set("herrn herr frau monsieur madame mademoiselle mme mlle messrs mr mrs ms miss "
                   "senor senora sra sr srta signor signora sig".split())  # fmt: skip
 _GENERIC = set(
@@ -131,7 +131,7 @@ def starts_with_honorific(text: str) -> bool:
 
 
 def title_case(text: str) -> str:
-    """Title-case an all-capitals name ("DAVID MILIBAND"); leave mixed case alone."""
+    """Title-case an all-capitals name ("JOHN SMITH"); leave mixed case alone."""
     if any(c.islower() for c in text):
         return text
     small = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "der", "von", "y", "del"}
@@ -170,7 +170,7 @@ def parse_name(text: str, *, allow_single: bool = False) -> str | None:
 
 
 def salutation_name(text: str) -> str | None:
-    """The addressee named in a salutation ("Dear Mr. Goose," -> "Mr. Goose"), or None."""
+    """The addressee named in a salutation ("Dear Mr. Brown," -> "Mr. Brown"), or None."""
     m = _SALUTATION.match(text)
     rest = text[m.end() :] if m else text
     rest = rest.strip(" ,:;!.")
@@ -215,7 +215,7 @@ def _role_and_org(text: str) -> tuple[str, str]:
 
 
 def _trim_place(org: str) -> str:
-    # "MINISTRY OF FOREIGN AFFAIRS ISLAMABAD": the city ends the letterhead, not the name.
+    # "MINISTRY OF FOREIGN AFFAIRS NAIROBI": the city ends the letterhead, not the name.
     words = org.split()
     while len(words) > 2 and fold(words[-2]) not in _CONNECTOR_WORDS:
         if not place_code(words[-1]):
@@ -260,7 +260,7 @@ def _addressee(text: str) -> bool:
     honorific, rest = _strip_honorifics(re.sub(r"^(?:to:?|à|a|an)\s+", "", text, flags=re.I))
     bare = not rest.strip(" ,.")
     if fold(honorific).rstrip(".") in _ADDRESSING and len(rest.split()) == 1:
-        return True  # "Herrn Weishaupt", "Mr. Goose": a signer gives a full name
+        return True  # "Herrn Weber", "Mr. Brown": a signer gives a full name
     to = re.match(r"(?:to:?|à|a|an)\s", text, flags=re.I) is not None
     return bare or to or bool(_ADDRESS.search(text)) or text.count(",") >= 3
 
