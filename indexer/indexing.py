@@ -168,7 +168,7 @@ def add(
         raise IngestError(f"{', '.join(map(str, paths))}: no files to add")
     kinds = {}
     for f in files:
-        kind = extract.sniff(f)
+        kind = "words" if _words_kind(f) else extract.sniff(f)
         if kind is None:
             raise IngestError(
                 f"{f.name}: not a page image, PDF or transcript; "
@@ -176,8 +176,8 @@ def add(
             )
         kinds[f] = kind
     sources = [f for f in files if kinds[f] in ("image", "pdf")]
-    words = [f for f in files if kinds[f] == "text" and _words_kind(f)]
-    texts = [f for f in files if kinds[f] == "text" and f not in words]
+    words = [f for f in files if kinds[f] == "words"]
+    texts = [f for f in files if kinds[f] == "text"]
     if sum(kinds[f] == "pdf" for f in sources) > 1:
         raise IngestError("a letter holds at most one PDF; add each PDF as its own letter")
     page_counts = [len(extract.read_source(f)) for f in sources]  # rejects bad files early

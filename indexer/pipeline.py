@@ -26,6 +26,7 @@ from .store import write_atomic
 
 _PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
+OCR_RECIPE = 2  # bump when OCR preprocessing changes, so cached results are redone
 OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
 
 
@@ -45,7 +46,7 @@ class OcrCache:
         self.root = root
 
     def key(self, digest: str, frame: int, langs: str) -> str:
-        return f"{digest[:40]}-{frame}-{langs.replace('+', '_')}-{extract.RENDER_DPI}"
+        return f"{digest[:40]}-{frame}-{langs.replace('+', '_')}-{extract.RENDER_DPI}-v{OCR_RECIPE}"
 
     def get(self, key: str) -> ocr.OcrResult | None:
         if self.root is None:

@@ -10,9 +10,9 @@ from whoosh.support.charset import accent_map
 # by the next `build`/`update` instead of being read with the wrong schema.
 SCHEMA_VERSION = 1
 
-# Words with inner apostrophes or hyphens stay whole ("Pakistan's", "co-chair"),
-# digits count as words ("M85", "CRV-7").
-_TOKENS = r"\w+(?:['’.-]\w+)*"
+# Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
+# "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
+_TOKENS = r"\w+(?:\.\w+)*"
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.

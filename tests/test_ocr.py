@@ -20,7 +20,6 @@ pytestmark = [
 ]
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-BERLIOZ = CORPUS / "letters" / "berlioz"
 
 
 def need_corpus() -> None:
@@ -151,32 +150,3 @@ def test_fraktur_page_boxes_agree_with_the_hocr_ground_truth(zoom):
     agree = [w for w in result.words if any(t.text == w.text and iou(w, t) > 0.5 for t in truth)]
     # Of 211 ground-truth words, about 130 come back with the same text and box.
     assert len(agree) >= 100, len(agree)
-
-
-@pytest.fixture(scope="module")
-def berlioz_pages():
-    """Page 1 of every Berlioz letter (image-only PDFs), rendered and OCR'd two at a time."""
-    need_corpus()
-    pdfs = sorted(BERLIOZ.glob("*/*.pdf"))
-    assert len(pdfs) == 6
-    jobs = [lambda p=p: load_page_image(p, 0) for p in pdfs]
-    return list(zip(pdfs, ocr_many(jobs, langs="fra", workers=2), strict=True))
-
-
-def test_berlioz_handwriting_ocr_lands_on_the_written_lines(berlioz_pages):
-    # Tesseract cannot read this 19th-century hand: 0 to 2 words of each page match the
-    # transcript.  The pages still go through render and OCR in parallel, and most of
-    # what Tesseract finds sits on the lines the ALTO ground truth draws.
-    for pdf, result in berlioz_pages:
-        assert not isinstance(result, IngestError), result
-        alto = next(pdf.parent.glob("*_ALTO_1.xml"))
-        lines = read_words(alto, width=result.width, height=result.height)
-        found = [w for w in result.words if len(w.text) >= 3]
-        assert len(found) >= 15, (pdf.name, result.text)
-        slack = result.width * 0.01
-        on_lines = [w for w in found if any(centre_inside(w, _box(b), slack) for b in lines)]
-        assert len(on_lines) >= 0.6 * len(found), (pdf.name, len(on_lines), len(found))
-
-
-def _box(word) -> tuple[int, int, int, int]:
-    return (word.x, word.y, word.x + word.w, word.y + word.h)

@@ -9,12 +9,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
 
 from indexer.search import SearchRequest
 from tests.conftest import need_corpus, write_letter
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
-WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+WORD = re.compile(r"\w+(?:\.\w+)*")
 
 
 def tei_body(path) -> str:
@@ -69,7 +70,11 @@ def test_every_letter_containing_a_phrase_is_found(escher):
     texts, searcher = escher
     assert len(texts) >= 100
     tokens = {i: words(t) for i, t in texts.items()}
-    stems = {i: [stem(w) for w in ws] for i, ws in tokens.items()}
+    # "Up to case, accents and word endings" as the index folds them (ß -> s, then stems).
+    def loose(ws: list[str]) -> list[str]:
+        return [stem(w.translate(accent_map)) for w in ws]
+
+    stems = {i: loose(ws) for i, ws in tokens.items()}
     rng = random.Random(1234)
     ids = sorted(texts)
     checked = 0
@@ -81,13 +86,13 @@ def test_every_letter_containing_a_phrase_is_found(escher):
         start = rng.randrange(len(source) - n)
         phrase = source[start : start + n]
         exact = {i for i in ids if contains(tokens[i], phrase)}
-        loose = {i for i in ids if contains(stems[i], [stem(w) for w in phrase])}
+        near = {i for i in ids if contains(stems[i], loose(phrase))}
         result = searcher.search(SearchRequest(q='"' + " ".join(phrase) + '"', per_page=100))
         hits = {h.id for h in result.hits}
         assert result.total == len(hits)
         # Every letter with the phrase as written is found ...
         assert exact <= hits, (phrase, exact - hits)
         # ... and every hit has the phrase, up to case, accents and word endings.
-        assert hits <= loose, (phrase, hits - loose)
+        assert hits <= near, (phrase, hits - near)
         checked += 1
     assert checked >= 60

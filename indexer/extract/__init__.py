@@ -7,6 +7,9 @@ Each source kind lives in its own module and is an object with ``kind``,
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -68,12 +71,31 @@ _LIBRARY_LOCK = threading.RLock()
 @contextmanager
 def quiet_library() -> Iterator[None]:
     """Hold the library lock and keep library warnings from escaping to the caller."""
-    with _LIBRARY_LOCK, warnings.catch_warnings():
+    with _LIBRARY_LOCK, warnings.catch_warnings(), _c_stderr_discarded():
         # Library warnings about odd files are not the user's business: the file either
         # reads (and is used) or fails (and the IngestError says why).  Without this,
         # pytest's filterwarnings=error would turn harmless warnings into failures.
         warnings.simplefilter("ignore")
         yield
+
+
+@contextmanager
+def _c_stderr_discarded() -> Iterator[None]:
+    """Keep C libraries (libtiff) from printing onto the process's stderr meanwhile."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, ValueError, OSError):
+        yield  # no real stderr (e.g. captured by a test runner): nothing to protect
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def reason(exc: BaseException) -> str:
