@@ -150,6 +150,8 @@ def extract_metadata(pages: list[str]) -> dict[str, Found]:
     if not isinstance(pages, list | tuple):
         return {}
     lines, head_end, tail_start = _collect(list(pages))
+    if not lines:  # nothing to read: skip loading the gazetteer and date tables
+        return {}
     texts = [_DECORATION.sub("", line.raw[:MAX_LINE_CHARS]) for line in lines]
     joined = [
         i > 0 and line.page == lines[i - 1].page and line.no == lines[i - 1].no + 1
