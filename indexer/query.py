@@ -52,7 +52,11 @@ class _Parser(qparser.QueryParser):
 def make_parser(schema, *, ocr: bool = False) -> qparser.QueryParser:
     parser = _Parser(schema, ocr=ocr)
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # + and - mark required and excluded words only at the start of a word: "co-chair"
+    # and ids such as 2009-02-16-pakistan-mofa stay whole.
+    parser.add_plugin(
+        qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
+    )
     parser.add_plugin(qparser.GtLtPlugin())
     aliases: dict[str, list[str]] = {}
     for name, target in QUERY_FIELDS.items():

@@ -27,9 +27,11 @@ _CODE = fields.ID(stored=True, sortable=True)
 class LetterSchema(fields.SchemaClass):
     # The archive folder name; the only identifier that leaves the index.
     id = fields.ID(unique=True, stored=True, sortable=True)
-    title = fields.TEXT(analyzer=STEM, stored=True, field_boost=2.0)
+    # A query word that splits into several ("co-chair", "Pakistan's") is searched as a
+    # phrase, the way it was indexed.
+    title = fields.TEXT(analyzer=STEM, stored=True, field_boost=2.0, multitoken_query="phrase")
     # All page texts, stemmed, with positions for phrase and proximity queries.
-    content = fields.TEXT(analyzer=STEM, phrase=True)
+    content = fields.TEXT(analyzer=STEM, phrase=True, multitoken_query="phrase")
     # The same words unstemmed: wildcards, fuzzy and OCR-tolerant terms expand
     # against real word forms, and did-you-mean suggests real words.
     exact = fields.TEXT(analyzer=FOLD, phrase=False, spelling=True)

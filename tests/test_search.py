@@ -200,3 +200,19 @@ def test_unparseable_and_empty_queries(searcher):
     assert run(searcher, "").total == 6
     with pytest.raises(QueryError):
         run(searcher, "date:[nonsense TO 2009]")
+
+
+def test_hyphens_and_apostrophes_split_words_but_queries_keep_them_together(env):
+    write_letter(
+        env.archive.root, "a", ["The Co-Chair of the coalition spoke on Pakistan's policy."]
+    )
+    write_letter(env.archive.root, "b", ["The chair of the co-op; Pakistan policy."])
+    env.build()
+    s = env.search()
+    try:
+        assert ids(run(s, "co-chair")) == {"a"}
+        assert ids(run(s, "Pakistan")) == {"a", "b"}
+        assert ids(run(s, "Pakistan's")) == {"a"}
+        assert ids(run(s, "id:a")) == {"a"}
+    finally:
+        s.close()
