@@ -293,6 +293,39 @@ class LetterSearch:
         results = s.more_like(docnum, "content", text=text, top=limit)
         return [json.loads(h["meta"]) for h in results]
 
+    def stats(self) -> dict[str, Any]:
+        """What the collection holds: letters, pages, date span, text sources, years, countries."""
+        s = self.searcher()
+        cached = self._values.get("__stats__")
+        if cached is not None:
+            return cached[0]
+        letters = pages = 0
+        first = last = None
+        for stored in s.all_stored_fields():
+            letters += 1
+            pages += stored.get("page_count") or 0
+            start = stored.get("date_start")
+            if start:
+                first = start if first is None else min(first, start)
+                last = start if last is None else max(last, start)
+        alive = set(s.docs_for_query(query.Every()))
+
+        def counts(fieldname: str) -> Counter:
+            values = self._field_values(s, fieldname)
+            return Counter(v for d in alive for v in values[d])
+
+        stats = {
+            "letters": letters,
+            "pages": pages,
+            "first_year": first // 10000 if first else None,
+            "last_year": last // 10000 if last else None,
+            "text_sources": dict(counts("source")),
+            "years": dict(sorted(counts("year").items())),
+            "countries": dict(counts("country").most_common()),
+        }
+        self._values["__stats__"] = [stats]  # type: ignore[assignment]
+        return stats
+
     def ids(self) -> list[str]:
         return sorted(f["id"] for f in self.searcher().all_stored_fields())
 

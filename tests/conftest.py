@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,46 @@ def sample_env(tmp_path_factory) -> Env:
     report = e.build()
     assert not report.errors, report.errors
     return e
+
+
+def app_config(env: Env) -> dict:
+    return {
+        "TESTING": True,
+        "ARCHIVE_DIR": str(env.archive.root),
+        "INDEX_DIR": str(env.store.root),
+        "CACHE_DIR": str(env.root / "cache"),
+    }
+
+
+class LiveServer:
+    """The real app served over HTTP on a free loopback port, in a thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def get(self, path: str, headers: dict | None = None):
+        """GET over HTTP; returns (status, headers, body bytes) for any status."""
+        req = urllib.request.Request(self.url + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_env):
+    from webapp import create_app
+
+    server = LiveServer(create_app(app_config(sample_env)))
+    yield server
+    server.stop()

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import app_config
 from webapp import create_app
 
 
 @pytest.fixture
 def client(sample_env):
-    app = create_app(
-        {
-            "TESTING": True,
-            "ARCHIVE_DIR": str(sample_env.archive.root),
-            "INDEX_DIR": str(sample_env.store.root),
-        }
-    )
-    return app.test_client()
+    return create_app(app_config(sample_env)).test_client()
 
 
 def test_search_page_shows_marked_snippets_and_country_facets(client):
@@ -59,3 +53,9 @@ def test_unknown_letter_is_404(client):
     assert (
         client.get("/api/letters/2009-02-16-pakistan-mofa").get_json()["sender"]["country"] == "PK"
     )
+
+
+def test_live_server_answers_over_http(live_server):
+    status, headers, body = live_server.get("/api/search?q=Oslo")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert b'"total"' in body

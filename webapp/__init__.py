@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         ARCHIVE_DIR=str(paths.archive.resolve()),
         INDEX_DIR=str(paths.index.resolve()),
+        CACHE_DIR=str(paths.cache.resolve()),  # OCR results and image derivatives
         PER_PAGE=20,
         JSON_SORT_KEYS=False,
     )
