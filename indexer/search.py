@@ -270,6 +270,15 @@ class LetterSearch:
         return hits, total
 
     # -- single letters --------------------------------------------------------------
+    def query_terms(self, q: str, *, ocr: bool = False) -> dict[str, set[str]]:
+        """The indexed words a query matches, by field: feed to snippets.match_spans."""
+        if not q.strip():
+            return {}
+        s = self.searcher()
+        parsed = parse(q, s.schema, ocr=ocr)
+        guard(parsed, s.reader())
+        return highlight_terms(parsed, s.reader())
+
     def get(self, letter_id: str) -> dict[str, Any] | None:
         """The stored metadata and page texts of one letter, or None."""
         s = self.searcher()

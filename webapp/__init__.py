@@ -27,11 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import api, db, letters, search
+    from . import api, db, images, letters, search
 
     db.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(images.bp)
     os.environ.setdefault("MISSIVE_APP", "1")
     return app
