@@ -31,6 +31,16 @@ class Report:
     rebuilt: bool = False
 
 
+def _write_letters(write, reader: Reader, ids, report: Report, on_letter) -> None:
+    """Read letters and hand each to `write`; a letter that fails is reported, not fatal."""
+    for item in reader.read_many(ids, on_letter=on_letter):
+        if isinstance(item, IngestError):
+            report.errors.append(str(item))
+            continue
+        write(**to_document(item))
+        report.indexed.append(item.id)
+
+
 def build(
     archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
 ) -> Report:
@@ -40,12 +50,7 @@ def build(
         gen, ix = store.new_generation()
         try:
             with store.writer(ix, limitmb=256) as w:
-                for item in reader.read_many(archive.ids(), on_letter=on_letter):
-                    if isinstance(item, IngestError):
-                        report.errors.append(str(item))
-                        continue
-                    w.add_document(**to_document(item))
-                    report.indexed.append(item.id)
+                _write_letters(w.add_document, reader, archive.ids(), report, on_letter)
             ix.close()
             store.publish(gen, letters=len(report.indexed))
         except BaseException:
@@ -79,12 +84,7 @@ def update(
         with store.writer(ix) as w:
             for letter_id in report.removed:
                 w.delete_by_term("id", letter_id)
-            for item in reader.read_many(changed, on_letter=on_letter):
-                if isinstance(item, IngestError):
-                    report.errors.append(str(item))
-                    continue
-                w.update_document(**to_document(item))
-                report.indexed.append(item.id)
+            _write_letters(w.update_document, reader, changed, report, on_letter)
         store.touch()
     return report
 
