@@ -124,6 +124,65 @@ def check(ctx: Context) -> None:
     click.echo(f"archive and index agree: {len(ctx.archive.ids())} letters")
 
 
+@main.group()
+def user() -> None:
+    """Manage the archivists who may sign in to the web app."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.password_option(help="The password (prompted, twice, when not given).")
+@click.pass_obj
+def user_add(ctx: Context, name: str, password: str) -> None:
+    """Create an archivist's account; the password is prompted and stored hashed (argon2id)."""
+    from .users import UserStore
+
+    try:
+        UserStore(ctx.paths.users).add(name, password)
+    except MissiveError as exc:
+        _fail(str(exc))
+    click.echo(f"user {name!r} created")
+
+
+@user.command("password")
+@click.argument("name")
+@click.password_option(help="The new password (prompted, twice, when not given).")
+@click.pass_obj
+def user_password(ctx: Context, name: str, password: str) -> None:
+    """Set a new password for an archivist."""
+    from .users import UserStore
+
+    try:
+        UserStore(ctx.paths.users).set_password(name, password)
+    except MissiveError as exc:
+        _fail(str(exc))
+    click.echo(f"password of {name!r} changed")
+
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_obj
+def user_remove(ctx: Context, name: str) -> None:
+    """Remove an archivist's account."""
+    from .users import UserStore
+
+    try:
+        UserStore(ctx.paths.users).remove(name)
+    except MissiveError as exc:
+        _fail(str(exc))
+    click.echo(f"user {name!r} removed")
+
+
+@user.command("list")
+@click.pass_obj
+def user_list(ctx: Context) -> None:
+    """List the archivists."""
+    from .users import UserStore
+
+    for name in UserStore(ctx.paths.users).names():
+        click.echo(name)
+
+
 def _plain(html: str) -> str:
     text = html.replace("<mark>", "[").replace("</mark>", "]")
     text = re.sub(r"<[^>]+>", "", text)

@@ -17,6 +17,15 @@ class Paths:
     def ocr_cache(self) -> Path:
         return self.cache / "ocr"
 
+    @property
+    def instance(self) -> Path:
+        """The instance folder: users, secret key, index and caches live here."""
+        return self.index.parent
+
+    @property
+    def users(self) -> Path:
+        return self.instance / "users.sqlite3"
+
 
 def resolve_paths(archive: str | Path | None = None, index: str | Path | None = None) -> Paths:
     """Resolve paths from arguments, MISSIVE_ARCHIVE / MISSIVE_INDEX / MISSIVE_CACHE, defaults."""

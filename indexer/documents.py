@@ -47,6 +47,10 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
             for p in letter.pages
         ],
         "provenance": {k: v.to_dict() for k, v in letter.provenance.items()},
+        "status": letter.status,
+        "withdrawn": letter.withdrawn,
+        "changed": letter.changed,
+        "fingerprint": letter.fingerprint,
     }
 
 
@@ -62,6 +66,7 @@ def to_document(letter: Letter) -> dict[str, Any]:
             filter(None, [letter.sender.place] + [r.place for r in letter.recipients])
         ),
         "source": letter.text_source,
+        "status": letter.status,
         "meta": json.dumps(letter_meta(letter), ensure_ascii=False),
         "pages_text": [p.text for p in letter.pages],
         "fingerprint": letter.fingerprint,

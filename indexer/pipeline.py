@@ -216,8 +216,11 @@ class Reader:
             page.words = result.words
 
     def _finish(self, pending: _Pending) -> Letter:
+        from .lifecycle import last_text_change
+
         letter = pending.letter
         _merge_metadata(letter)
+        letter.changed = last_text_change(pending.folder)
         letter.fingerprint = self.archive.fingerprint(letter.id)
         return letter
 

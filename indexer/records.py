@@ -150,6 +150,9 @@ class Related:
         return {"id": self.id, "relation": self.relation}
 
 
+# A letter's place in its life: drafts and withdrawn letters are not in public search.
+STATUSES = ("published", "draft", "withdrawn")
+
 RELATIONS = {
     "encloses": "Encloses",
     "enclosed-in": "Enclosed in",
@@ -192,6 +195,9 @@ class Letter:
     pages: list[Page] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     fingerprint: str = ""
+    status: str = "published"  # one of STATUSES
+    withdrawn: dict[str, str] | None = None  # {"at", "by", "reason"} when withdrawn
+    changed: str | None = None  # when a transcript last changed (ISO 8601, UTC)
     extra: dict[str, Any] = field(default_factory=dict)  # sidecar keys we keep but do not index
 
     @property

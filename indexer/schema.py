@@ -8,7 +8,7 @@ from whoosh.support.charset import accent_map
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
 # "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
@@ -46,6 +46,7 @@ class LetterSchema(fields.SchemaClass):
     recipient_facet = fields.KEYWORD(commas=True, stored=True)  # several recipients
     language = fields.KEYWORD(commas=True, stored=True)  # several languages
     source = fields.ID(stored=True, sortable=True)  # transcribed | ocr | image-only
+    status = fields.ID(stored=True)  # published | draft | withdrawn
     collection = fields.ID(stored=True, sortable=True)
     year = fields.ID(stored=True, sortable=True)  # first year of the date
     years = fields.KEYWORD(commas=True)  # every year an interval spans

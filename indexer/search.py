@@ -288,6 +288,7 @@ class LetterSearch:
         stored = s.stored_fields(docnum)
         meta = json.loads(stored["meta"])
         meta["pages_text"] = stored.get("pages_text") or []
+        meta["fingerprint"] = stored.get("fingerprint") or ""
         return meta
 
     def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:

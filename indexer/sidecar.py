@@ -8,12 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MissiveError
-from .records import RELATIONS, DateValue, Letter, Party, Provenance, RecordError, Related
+from .records import (
+    RELATIONS,
+    STATUSES,
+    DateValue,
+    Letter,
+    Party,
+    Provenance,
+    RecordError,
+    Related,
+)
 
 SIDECAR = "letter.json"
 PARTY_FIELDS = ("name", "role", "organisation", "country", "place")
 TEXT_FIELDS = ("title", "date_as_written", "collection", "rights", "notes")
-KNOWN = {*TEXT_FIELDS, "date", "sender", "recipient", "languages", "related", "pages"}
+KNOWN = {
+    *TEXT_FIELDS,
+    *("date", "sender", "recipient", "languages", "related", "pages", "status", "withdrawn"),
+}
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _GIVEN = Provenance(source="archivist")
 
@@ -108,6 +120,15 @@ def parse_sidecar(data: dict[str, Any], letter: Letter, *, path: str = SIDECAR) 
         isinstance(pages, list) and all(isinstance(p, dict) and p.get("image") for p in pages)
     ):
         raise SidecarError(f"{path}: pages: expected a list of objects each with an 'image'")
+    status = data.get("status") or "published"
+    if status not in STATUSES:
+        accepted = ", ".join(STATUSES)
+        raise SidecarError(f"{path}: status: {status!r} is unknown; accepted: {accepted}")
+    letter.status = status
+    withdrawn = data.get("withdrawn")
+    if withdrawn is not None and not isinstance(withdrawn, dict):
+        raise SidecarError(f"{path}: withdrawn: expected an object with 'at', 'by', 'reason'")
+    letter.withdrawn = {k: str(v) for k, v in (withdrawn or {}).items()} or None
     letter.extra = {k: v for k, v in data.items() if k not in KNOWN}
 
 
@@ -144,5 +165,9 @@ def letter_to_sidecar(letter: Letter) -> dict[str, Any]:
         out["languages"] = letter.languages
     if letter.related:
         out["related"] = [r.to_dict() for r in letter.related]
+    if letter.status != "published":
+        out["status"] = letter.status
+    if letter.withdrawn:
+        out["withdrawn"] = letter.withdrawn
     out.update(letter.extra)
     return out

@@ -1,0 +1,140 @@
+"""Changes to letters already in the archive: corrections kept as revisions, status changes.
+
+Every change is written atomically and logged in the letter's `history.jsonl`; a replaced
+file is kept in `history/` first, so an earlier transcript a footnote cited can be found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from .archive import Archive
+from .errors import MissiveError
+from .records import STATUSES, Letter
+from .sidecar import SIDECAR, SidecarError, parse_sidecar
+from .store import write_atomic
+
+HISTORY = "history.jsonl"
+HISTORY_DIR = "history"
+_TRANSCRIPT = re.compile(r"^page-\d{3}\.txt$")
+
+
+class ChangeError(MissiveError):
+    """A change to a letter cannot be made; the message says why."""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _log(folder: Path, entry: dict[str, Any]) -> None:
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
+    # Appends of one short line are atomic enough; fsync makes the entry durable.
+    with open(folder / HISTORY, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _keep_previous(folder: Path, name: str, stamp: str) -> str | None:
+    current = folder / name
+    if not current.exists():
+        return None
+    (folder / HISTORY_DIR).mkdir(exist_ok=True)
+    base = f"{HISTORY_DIR}/{name}.{stamp.replace(':', '').replace('-', '')}"
+    kept, n = base, 1
+    while (folder / kept).exists():  # two changes within one second
+        n += 1
+        kept = f"{base}-{n}"
+    write_atomic(folder / kept, current.read_bytes())
+    return kept
+
+
+def history(archive: Archive, letter_id: str) -> list[dict[str, Any]]:
+    """The letter's change log, oldest first."""
+    path = archive.folder(letter_id) / HISTORY
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line torn by a crash mid-append: the rest of the log still counts
+    return entries
+
+
+def last_text_change(folder: Path) -> str | None:
+    """When a transcript of the letter last changed, from its log."""
+    path = folder / HISTORY
+    if not path.exists():
+        return None
+    last = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("action") == "edit-transcript":
+            last = entry.get("at")
+    return last
+
+
+def write_transcript(archive: Archive, letter_id: str, n: int, text: str, *, by: str) -> str:
+    """Replace (or create) page `n`'s transcript, keeping the old one; return the time."""
+    folder = archive.folder(letter_id)
+    if n < 1 or n > 9999:
+        raise ChangeError(f"page {n} is out of range")
+    name = f"page-{n:03d}.txt"
+    stamp = now()
+    kept = _keep_previous(folder, name, stamp)
+    write_atomic(folder / name, text.replace("\r\n", "\n").encode("utf-8"))
+    _log(
+        folder, {"at": stamp, "by": by, "action": "edit-transcript", "file": name, "previous": kept}
+    )
+    return stamp
+
+
+def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by: str) -> None:
+    """Replace the sidecar with validated data, keeping the old one."""
+    parse_sidecar(data, Letter(id=letter_id), path=SIDECAR)  # raises SidecarError
+    folder = archive.folder(letter_id)
+    stamp = now()
+    kept = _keep_previous(folder, SIDECAR, stamp)
+    write_atomic(folder / SIDECAR, json.dumps(data, ensure_ascii=False, indent=2).encode())
+    _log(folder, {"at": stamp, "by": by, "action": "edit-metadata", "previous": kept})
+
+
+def read_sidecar_data(archive: Archive, letter_id: str) -> dict[str, Any]:
+    path = archive.folder(letter_id) / SIDECAR
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise SidecarError(f"{letter_id}/{SIDECAR}: not valid JSON ({exc})") from None
+
+
+def set_status(
+    archive: Archive, letter_id: str, status: str, *, by: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Publish, return to draft, or withdraw (a reason is required) a letter."""
+    if status not in STATUSES:
+        raise ChangeError(f"status {status!r} is unknown; accepted: {', '.join(STATUSES)}")
+    data = read_sidecar_data(archive, letter_id)
+    data["status"] = status
+    if status == "withdrawn":
+        if not (reason or "").strip():
+            raise ChangeError("a withdrawal needs a reason; it is shown at the letter's URL")
+        data["withdrawn"] = {"at": now(), "by": by, "reason": reason.strip()}
+    else:
+        data.pop("withdrawn", None)
+    folder = archive.folder(letter_id)
+    write_atomic(folder / SIDECAR, json.dumps(data, ensure_ascii=False, indent=2).encode())
+    _log(folder, {"at": now(), "by": by, "action": status, "reason": reason})
+    return data

@@ -1,0 +1,95 @@
+"""Archivists' accounts: names and argon2id password hashes in a small SQLite file."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .errors import MissiveError
+
+NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+MIN_PASSWORD = 10
+_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verifying against a fixed hash when the name is unknown keeps the timing alike.
+_DUMMY = _HASHER.hash("not a real password, only for timing")
+
+
+class UserError(MissiveError):
+    """A user cannot be created or changed; the message says why."""
+
+
+class UserStore:
+    """The archivists who may sign in."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def _db(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+            " created REAL NOT NULL)"
+        )
+        return db
+
+    @staticmethod
+    def _check(name: str, password: str) -> None:
+        if not NAME.match(name or ""):
+            raise UserError(
+                f"{name!r} is not a user name; accepted: 2 to 40 lower-case letters, digits, "
+                "dots, hyphens or underscores, starting with a letter"
+            )
+        if len(password or "") < MIN_PASSWORD:
+            raise UserError(f"the password is too short; use at least {MIN_PASSWORD} characters")
+
+    def add(self, name: str, password: str) -> None:
+        """Create a user; UserError if the name is taken or the password too short."""
+        self._check(name, password)
+        with self._db() as db:
+            try:
+                db.execute(
+                    "INSERT INTO users VALUES (?, ?, ?)",
+                    (name, _HASHER.hash(password), time.time()),
+                )
+            except sqlite3.IntegrityError:
+                raise UserError(f"a user {name!r} exists already") from None
+
+    def set_password(self, name: str, password: str) -> None:
+        self._check(name, password)
+        with self._db() as db:
+            cur = db.execute(
+                "UPDATE users SET hash = ? WHERE name = ?", (_HASHER.hash(password), name)
+            )
+            if cur.rowcount == 0:
+                raise UserError(f"no user {name!r}")
+
+    def remove(self, name: str) -> None:
+        with self._db() as db:
+            if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+                raise UserError(f"no user {name!r}")
+
+    def names(self) -> list[str]:
+        with self._db() as db:
+            return [row[0] for row in db.execute("SELECT name FROM users ORDER BY name")]
+
+    def exists(self, name: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
+
+    def verify(self, name: str, password: str) -> bool:
+        """True when the password is the user's."""
+        with self._db() as db:
+            row = db.execute("SELECT hash FROM users WHERE name = ?", (name,)).fetchone()
+        try:
+            _HASHER.verify(row[0] if row else _DUMMY, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if row and _HASHER.check_needs_rehash(row[0]):
+            self.set_password(name, password)
+        return row is not None

@@ -1,0 +1,61 @@
+"""Corrections kept as revisions; drafts and withdrawals recorded in the archive and index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer import indexing, lifecycle
+from tests.conftest import write_letter
+
+
+def test_transcript_corrections_keep_every_revision(env):
+    write_letter(env.archive.root, "alpha", ["Teh first verison of the text."])
+    env.build()
+    folder = env.archive.folder("alpha")
+    lifecycle.write_transcript(
+        env.archive, "alpha", 1, "The first version of the text.", by="alice"
+    )
+    lifecycle.write_transcript(env.archive, "alpha", 1, "The corrected version.", by="bob")
+    log = lifecycle.history(env.archive, "alpha")
+    assert [(e["by"], e["action"]) for e in log] == [
+        ("alice", "edit-transcript"),
+        ("bob", "edit-transcript"),
+    ]
+    first = (folder / log[0]["previous"]).read_text()
+    second = (folder / log[1]["previous"]).read_text()
+    assert (first, second) == ("Teh first verison of the text.", "The first version of the text.")
+    assert (folder / "page-001.txt").read_text() == "The corrected version."
+    report = indexing.update(env.archive, env.store, env.reader)
+    assert report.indexed == ["alpha"]
+    s = env.search()
+    try:
+        assert s.get("alpha")["changed"] == log[-1]["at"]
+        assert s.get("alpha")["pages_text"] == ["The corrected version."]
+    finally:
+        s.close()
+
+
+def test_withdrawal_needs_a_reason_and_is_recorded(env):
+    write_letter(env.archive.root, "alpha", ["text"], {"title": "A letter"})
+    with pytest.raises(lifecycle.ChangeError, match="needs a reason"):
+        lifecycle.set_status(env.archive, "alpha", "withdrawn", by="alice")
+    lifecycle.set_status(env.archive, "alpha", "withdrawn", by="alice", reason="Duplicate of beta")
+    data = json.loads((env.archive.folder("alpha") / "letter.json").read_text())
+    assert data["title"] == "A letter" and data["status"] == "withdrawn"
+    assert data["withdrawn"]["reason"] == "Duplicate of beta"
+    env.build()
+    s = env.search()
+    try:
+        meta = s.get("alpha")
+        assert meta["status"] == "withdrawn" and meta["withdrawn"]["by"] == "alice"
+    finally:
+        s.close()
+
+
+def test_bad_metadata_edit_is_refused_and_the_sidecar_kept(env):
+    write_letter(env.archive.root, "alpha", ["text"], {"date": "1850"})
+    with pytest.raises(Exception, match="not ISO 8601"):
+        lifecycle.write_sidecar(env.archive, "alpha", {"date": "last week"}, by="alice")
+    assert json.loads((env.archive.folder("alpha") / "letter.json").read_text()) == {"date": "1850"}
