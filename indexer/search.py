@@ -72,6 +72,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     ocr: bool = False  # OCR-tolerant matching
+    unpublished: bool = False  # also drafts and withdrawn letters (archivists only)
 
     def validate(self) -> None:
         """Raise QueryError naming the first bad parameter and what is accepted."""
@@ -199,6 +200,8 @@ class LetterSearch:
         q = parse(req.q, s.schema, ocr=req.ocr)
         guard(q, s.reader())
         base = set(s.docs_for_query(q))
+        if not req.unpublished:
+            base &= self._published(s)
         sets: dict[str, set[int]] = {}
         for param, values in req.filters.items():
             if values:
@@ -237,6 +240,8 @@ class LetterSearch:
         return [FacetValue(v, facet.label(v), counts[v], v in selected) for v in order]
 
     def _page(self, s, q, allowed: set[int], req: SearchRequest) -> tuple[list[Hit], int]:
+        if not allowed:
+            return [], 0  # Whoosh reads an empty filter set as "no filter" and would show all
         kwargs: dict[str, Any] = {"filter": allowed}
         if req.sort != "relevance" or isinstance(q, query.Every):
             desc = req.sort == "-date"
@@ -291,6 +296,14 @@ class LetterSearch:
         meta["fingerprint"] = stored.get("fingerprint") or ""
         return meta
 
+    def _published(self, s) -> set[int]:
+        """Documents the public may see (cached per searcher)."""
+        cached = self._values.get("__published__")
+        if cached is None:
+            cached = [set(s.docs_for_query(query.Term("status", "published")))]
+            self._values["__published__"] = cached  # type: ignore[assignment]
+        return cached[0]
+
     def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
         """Letters whose words are most like this letter's."""
         s = self.searcher()
@@ -300,7 +313,7 @@ class LetterSearch:
         text = "\n".join(s.stored_fields(docnum).get("pages_text") or [])
         if not text.strip():
             return []
-        results = s.more_like(docnum, "content", text=text, top=limit)
+        results = s.more_like(docnum, "content", text=text, top=limit, filter=self._published(s))
         return [json.loads(h["meta"]) for h in results]
 
     def stats(self) -> dict[str, Any]:
@@ -312,13 +325,15 @@ class LetterSearch:
         letters = pages = 0
         first = last = None
         for stored in s.all_stored_fields():
+            if stored.get("status", "published") != "published":
+                continue
             letters += 1
             pages += stored.get("page_count") or 0
             start = stored.get("date_start")
             if start:
                 first = start if first is None else min(first, start)
                 last = start if last is None else max(last, start)
-        alive = set(s.docs_for_query(query.Every()))
+        alive = self._published(s)
 
         def counts(fieldname: str) -> Counter:
             values = self._field_values(s, fieldname)

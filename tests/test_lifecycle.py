@@ -59,3 +59,24 @@ def test_bad_metadata_edit_is_refused_and_the_sidecar_kept(env):
     with pytest.raises(Exception, match="not ISO 8601"):
         lifecycle.write_sidecar(env.archive, "alpha", {"date": "last week"}, by="alice")
     assert json.loads((env.archive.folder("alpha") / "letter.json").read_text()) == {"date": "1850"}
+
+
+def test_drafts_and_withdrawn_letters_stay_out_of_public_search(env):
+    from indexer.search import SearchRequest
+
+    root = env.archive.root
+    write_letter(root, "public", ["a letter about ships"])
+    write_letter(root, "draft", ["a draft about ships"], {"status": "draft"})
+    write_letter(root, "gone", ["a withdrawn letter about ships"])
+    lifecycle.set_status(env.archive, "gone", "withdrawn", by="alice", reason="Misfiled")
+    env.build()
+    s = env.search()
+    try:
+        public = s.search(SearchRequest(q="ships"))
+        assert [h.id for h in public.hits] == ["public"] and public.total == 1
+        assert s.stats()["letters"] == 1
+        everything = s.search(SearchRequest(q="ships", unpublished=True))
+        assert {h.id for h in everything.hits} == {"public", "draft", "gone"}
+        assert all(m["id"] == "public" for m in s.more_like_this("draft"))
+    finally:
+        s.close()
