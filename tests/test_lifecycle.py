@@ -80,3 +80,27 @@ def test_drafts_and_withdrawn_letters_stay_out_of_public_search(env):
         assert all(m["id"] == "public" for m in s.more_like_this("draft"))
     finally:
         s.close()
+
+
+def test_withdrawn_letter_url_answers_410_with_when_and_why_and_drafts_404(env):
+    from tests.conftest import LiveServer, app_config
+    from webapp import create_app
+
+    write_letter(env.archive.root, "kept", ["a letter"], {"title": "Kept"})
+    write_letter(env.archive.root, "draft", ["a draft"], {"status": "draft"})
+    write_letter(env.archive.root, "gone", ["a letter"], {"title": "Gone"})
+    lifecycle.set_status(env.archive, "gone", "withdrawn", by="alice", reason="Duplicate of kept")
+    env.build()
+    server = LiveServer(create_app(app_config(env)))
+    try:
+        status, _, body = server.get("/letters/gone")
+        assert status == 410
+        assert b"withdrawn from the collection on 20" in body and b"Duplicate of kept" in body
+        status, _, body = server.get("/api/letters/gone")
+        assert status == 410 and json.loads(body)["status"] == 410
+        assert server.get("/letters/gone/pages/1")[0] == 410
+        assert server.get("/letters/draft")[0] == 404
+        assert server.get("/api/letters/draft")[0] == 404
+        assert server.get("/letters/kept")[0] == 200
+    finally:
+        server.stop()

@@ -27,12 +27,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import api, db, images, letters, search
+    from . import api, db, errors, export, images, letters, search
 
     db.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(letters.bp)
+    app.register_blueprint(letters.api_bp)  # /api/letters/...: before api.bp, so it wins
     app.register_blueprint(api.bp)
     app.register_blueprint(images.bp)
+    app.register_blueprint(export.bp)
+    errors.init_app(app)
     os.environ.setdefault("MISSIVE_APP", "1")
     return app

@@ -1,45 +1,52 @@
-"""The JSON API: the same searches as the HTML pages, and letters by id."""
+"""The JSON API: the same searches as the HTML pages.
+
+`/api/letters/<id>` lives with the letter view (webapp/letters.py).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, request, url_for
 
-from indexer.archive import ID_PATTERN
 from indexer.query import QueryError
 from indexer.serialize import result_json
-from indexer.store import IndexMissing
 
 from .db import get_search
-from .params import request_from_args
+from .errors import api_error, json_response
+from .params import request_from_args, url_with
+from .search import coverage_of, letter_url, per_page_default
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def error(status: int, message: str):
-    response = jsonify({"status": status, "error": message})
-    response.status_code = status
-    return response
+def absolute(path: str) -> str:
+    return request.host_url.rstrip("/") + path
 
 
 @bp.get("/search")
 def search():
+    per_page = per_page_default()
     try:
-        req = request_from_args(request.args)
+        req = request_from_args(request.args, per_page=per_page)
         result = get_search().search(req)
     except QueryError as exc:
-        return error(400, str(exc))
-    except IndexMissing as exc:
-        return error(503, str(exc))
-    return jsonify(
-        result_json(
-            result, letter_url=lambda i: url_for("letters.letter", letter_id=i, _external=True)
-        )
-    )
+        return api_error(400, str(exc))
+    data = result_json(result, letter_url=lambda i: letter_url(i, external=True))
+    cov = coverage_of(result)
+    data["last_page"] = result.pages
+    data["image_only_unsearched"] = cov.unsearched
+    api, html = url_for("api.search"), url_for("search.results")
 
+    def link(path: str, **changes) -> str:
+        return absolute(url_with(req, path, per_page=per_page, **changes))
 
-@bp.get("/letters/<letter_id>")
-def letter(letter_id: str):
-    meta = get_search().get(letter_id) if ID_PATTERN.match(letter_id) else None
-    if meta is None:
-        return error(404, f"letter {letter_id!r} doesn't exist")
-    return jsonify(meta)
+    links = {"self": link(api), "html": link(html)}
+    if req.page > 1:
+        links["prev"] = link(api, page=min(req.page - 1, result.pages))
+    if req.page < result.pages:
+        links["next"] = link(api, page=req.page + 1)
+    data["links"] = links
+    headers = {"Access-Control-Allow-Origin": "*"}
+    rels = [f'<{links[r]}>; rel="{r}"' for r in ("prev", "next") if r in links]
+    if rels:
+        headers["Link"] = ", ".join(rels)
+    return json_response(data, headers=headers)

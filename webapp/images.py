@@ -1,7 +1,130 @@
-"""Page images: derivatives made on first request and cached on disk."""
+"""Page images: derivatives made on first request and cached on disk.
+
+    /letters/<id>/pages/<n>/image/thumb.jpg    240 px wide
+    /letters/<id>/pages/<n>/image/screen.jpg   1400 px wide (never enlarged)
+    /letters/<id>/pages/<n>/image/full.jpg     the scan at its own size (PDF pages at RENDER_DPI)
+
+Only a page the index knows can be served: the id must match ID_PATTERN, the page number
+must be a page of that letter, and the file is the one `page_source` finds inside the
+letter's folder (it refuses paths that leave it).  Derivatives live under
+CACHE_DIR/images/<id>/, named by a key over the letter's fingerprint and the source file's
+size and modification time, so a changed scan gets a new derivative; the key is the ETag.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request, send_file
+from PIL import Image
+
+from indexer.errors import MissiveError
+from indexer.extract import RENDER_DPI, load_page_image
+from indexer.pages import page_source
+
+from .db import get_archive
+from .letters import LetterNotFound, api_error, load_letter, page_number
 
 bp = Blueprint("images", __name__)
+
+# size -> (width in pixels or None for the full scan, JPEG quality)
+SIZES = {"thumb": (240, 80), "screen": (1400, 85), "full": (None, 90)}
+MAX_AGE = 86400  # a day; after that the browser revalidates with If-None-Match
+RECIPE = 1  # bump when the way derivatives are made changes
+
+
+class ImageFailed(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _cache_root() -> Path:
+    return Path(current_app.config["CACHE_DIR"]) / "images"
+
+
+def derivative_key(fingerprint: str, source: Path, frame: int, size: str) -> str:
+    """A key that changes whenever the letter or the page's file changes."""
+    st = source.stat()
+    raw = f"{RECIPE}|{fingerprint}|{source.name}|{frame}|{st.st_size}|{st.st_mtime_ns}|{size}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _render(source: Path, frame: int, size: str, target: Path) -> None:
+    """Make the derivative and write it atomically (temp file in the same folder, replace)."""
+    width, quality = SIZES[size]
+    try:
+        img = load_page_image(source, frame, dpi=RENDER_DPI)
+    except MissiveError as exc:
+        raise ImageFailed(422, f"The page image cannot be read: {exc}") from exc
+    if img.mode not in ("RGB", "L"):
+        img = img.convert("RGB")
+    if width and img.width > width:
+        height = max(1, round(img.height * width / img.width))
+        img = img.resize((width, height), resample=Image.Resampling.LANCZOS, reducing_gap=3.0)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            img.save(fh, "JPEG", quality=quality, optimize=True, progressive=size != "thumb")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    # Derivatives of an older version of the same page and size are of no further use.
+    prefix = target.name.rsplit("-", 1)[0] + "-"
+    for old in target.parent.glob(f"{prefix}*.jpg"):
+        if old != target:
+            old.unlink(missing_ok=True)
+
+
+def _cached(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response
+
+
+@bp.get("/letters/<letter_id>/pages/<n>/image/<size>.jpg")
+def page_image(letter_id: str, n: str, size: str):
+    try:
+        meta = load_letter(letter_id)
+        number = page_number(meta, n)
+    except LetterNotFound as exc:
+        return api_error(exc.status, exc.message)
+    if size not in SIZES:
+        return api_error(404, f"{size[:20]!r} is not an image size; accepted: {', '.join(SIZES)}")
+    try:
+        found = page_source(get_archive(), meta, number)
+    except MissiveError as exc:
+        current_app.logger.warning("page image missing: %s", exc)
+        return api_error(404, f"The image of page {number} of {letter_id} is missing: {exc}")
+    if found is None:
+        return api_error(
+            404, f"Page {number} of {letter_id} has no image: the letter is a transcript only."
+        )
+    source, frame = found
+    try:
+        key = derivative_key(meta.get("fingerprint") or "", source, frame, size)
+    except OSError as exc:
+        return api_error(404, f"The image of page {number} of {letter_id} is unreadable: {exc}")
+    if request.if_none_match.contains(key):
+        return _cached(Response(status=304), key)
+    target = _cache_root() / letter_id / f"p{number}-{size}-{key}.jpg"
+    for _attempt in range(2):
+        if not target.is_file():
+            try:
+                _render(source, frame, size, target)
+            except ImageFailed as exc:
+                current_app.logger.warning("page image failed: %s", exc.message)
+                return api_error(exc.status, exc.message)
+        try:
+            response = send_file(target, mimetype="image/jpeg", conditional=False, etag=False)
+        except FileNotFoundError:  # removed meanwhile by a request for a newer version
+            continue
+        return _cached(response, key)
+    return api_error(503, f"The image of page {number} of {letter_id} is being replaced; retry.")

@@ -1,79 +1,154 @@
-"""Search state in the query string: parse it into a request, and build toggle URLs."""
+"""Search state in the query string: parse it into a request, and write it back as URLs.
+
+Every search is a permalink: the query, the filters, the date range, the sort order, the
+page and the OCR-tolerant switch all live in the query string, so a URL is the search.
+Nothing here needs Flask: the views pass the path ("/search", "/api/search", ...) in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
-from werkzeug.datastructures import MultiDict
-
+from indexer.metadata.language import language_name
 from indexer.query import QueryError
-from indexer.search import FACET_BY_PARAM, SearchRequest
+from indexer.records import DateValue, RecordError
+from indexer.search import FACET_BY_PARAM, PER_PAGE_MAX, SORTS, SearchRequest
 
-STATE_KEYS = ("q", "from", "to", "sort", "ocr", *FACET_BY_PARAM)
+PER_PAGE = 20
+SORT_LABELS = {"relevance": "Relevance", "date": "Oldest first", "-date": "Newest first"}
+assert set(SORT_LABELS) == set(SORTS)
+_TRUE = {"1", "on", "true", "yes"}
+_FALSE = {"", "0", "off", "false", "no"}
+# The parameters that make up a search, in the order they are written back.
+STATE_KEYS = ("q", *FACET_BY_PARAM, "from", "to", "sort", "ocr", "per_page")
 
 
-def _int(args: MultiDict, name: str, default: int) -> int:
+def default_sort(q: str) -> str:
+    """A text query is ranked by relevance; browsing (no query) runs in date order."""
+    return "relevance" if q else "date"
+
+
+def _int(args: Mapping, name: str, default: int, accepted: str) -> int:
     raw = args.get(name)
-    if raw in (None, ""):
+    if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return int(raw.strip())
     except ValueError:
-        raise QueryError(f"{name}={raw!r} is not a whole number") from None
+        raise QueryError(f"{name}={raw!r} is not a whole number; accepted: {accepted}") from None
 
 
-def request_from_args(args: MultiDict, *, per_page: int = 20) -> SearchRequest:
-    """Turn query-string arguments into a validated SearchRequest (QueryError if bad)."""
-    filters = {p: [v for v in args.getlist(p) if v] for p in FACET_BY_PARAM if args.getlist(p)}
+def _date(args: Mapping, name: str) -> DateValue | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return DateValue.parse(raw)
+    except RecordError:
+        raise QueryError(
+            f"{name}={raw!r} is not a date; accepted: YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from None
+
+
+def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
+    """Turn query-string arguments (a MultiDict) into a validated SearchRequest.
+
+    Raises QueryError with a message naming the parameter and what it accepts.
+    """
+    q = (args.get("q") or "").strip()
+    filters: dict[str, list[str]] = {}
+    for param in FACET_BY_PARAM:
+        values = [v.strip() for v in args.getlist(param) if v.strip()]
+        if values:
+            filters[param] = list(dict.fromkeys(values))  # drop repeats, keep order
+    for code in filters.get("language", []):
+        if language_name(code) is None:
+            raise QueryError(
+                f"language={code!r} is not a known language; "
+                "accepted: ISO 639-1 codes such as en, fr, de"
+            )
+    start, end = _date(args, "from"), _date(args, "to")
+    if start and end and end.end < start.start:
+        raise QueryError(
+            f"from={start.iso!r} is after to={end.iso!r}; the range must not end before it starts"
+        )
+    ocr_raw = (args.get("ocr") or "").strip().lower()
+    if ocr_raw not in _TRUE | _FALSE:
+        raise QueryError(f"ocr={args.get('ocr')!r} is not a switch; accepted: 1 or 0")
     req = SearchRequest(
-        q=args.get("q", "").strip(),
+        q=q,
         filters=filters,
-        date_from=args.get("from") or None,
-        date_to=args.get("to") or None,
-        sort=args.get("sort") or "relevance",
-        page=_int(args, "page", 1),
-        per_page=_int(args, "per_page", per_page),
-        ocr=args.get("ocr") in ("1", "on", "true"),
+        date_from=start.iso if start else None,
+        date_to=end.iso if end else None,
+        sort=(args.get("sort") or "").strip() or default_sort(q),
+        page=_int(args, "page", 1, "1 or more"),
+        per_page=_int(args, "per_page", per_page, f"1 to {PER_PAGE_MAX}"),
+        ocr=ocr_raw in _TRUE,
     )
     req.validate()
     return req
 
 
-def state(req: SearchRequest) -> MultiDict:
-    """The request as query-string pairs (page left out)."""
-    pairs = [("q", req.q)] if req.q else []
-    for param, values in req.filters.items():
-        pairs.extend((param, v) for v in values)
+def state(req: SearchRequest, *, per_page: int = PER_PAGE) -> list[tuple[str, str]]:
+    """The request as query-string pairs, defaults and the page number left out."""
+    pairs: list[tuple[str, str]] = [("q", req.q)] if req.q else []
+    for param in FACET_BY_PARAM:
+        pairs.extend((param, v) for v in req.filters.get(param, []))
     if req.date_from:
         pairs.append(("from", req.date_from))
     if req.date_to:
         pairs.append(("to", req.date_to))
-    if req.sort != "relevance":
+    if req.sort != default_sort(req.q):
         pairs.append(("sort", req.sort))
     if req.ocr:
         pairs.append(("ocr", "1"))
-    return MultiDict(pairs)
+    if req.per_page != per_page:
+        pairs.append(("per_page", str(req.per_page)))
+    return pairs
+
+
+def query_string(pairs: Iterable[tuple[str, str]]) -> str:
+    return urlencode(list(pairs))
 
 
 def url_with(
     req: SearchRequest,
+    path: str = "/search",
     *,
     toggle: tuple[str, str] | None = None,
-    drop: str | None = None,
+    remove: tuple[str, str] | None = None,
+    per_page: int = PER_PAGE,
     **changes: str | int | None,
 ) -> str:
-    """The search URL for `req` with one facet value toggled or parameters changed."""
-    st = state(req)
-    if toggle:
-        param, value = toggle
-        values = st.getlist(param)
-        st.setlist(
-            param, [v for v in values if v != value] if value in values else values + [value]
-        )
-    if drop:
-        st.poplist(drop)
+    """The URL of `req` at `path`, with changes.
+
+    `toggle=(param, value)` adds the filter value or takes it away; `remove=(param, value)`
+    takes one value away; `name=value` sets a parameter (`None` drops it; `page=1` is left
+    out as the default). Any change other than `page` itself goes back to page 1.
+    """
+    pairs = state(req, per_page=per_page)
+    page = req.page
+    if toggle is not None:
+        if toggle in pairs:
+            pairs.remove(toggle)
+        else:
+            pairs.append(toggle)
+        page = 1
+    if remove is not None:
+        pairs = [p for p in pairs if p != remove]
+        page = 1
     for key, value in changes.items():
-        st.poplist(key)
-        if value not in (None, "", 1) or (key != "page" and value == 1):
-            st.add(key, str(value))
-    return "/search?" + urlencode(list(st.items(multi=True)))
+        if key == "page":
+            page = int(value or 1)
+            continue
+        page = 1
+        pairs = [p for p in pairs if p[0] != key]
+        if value not in (None, ""):
+            pairs.append((key, str(value)))
+    if page != 1:
+        pairs.append(("page", str(page)))
+    order = {k: i for i, k in enumerate(STATE_KEYS)}
+    pairs.sort(key=lambda p: order.get(p[0], len(order)))  # stable: values keep their order
+    qs = query_string(pairs)
+    return f"{path}?{qs}" if qs else path
