@@ -136,6 +136,8 @@ def test_api_coverage(live_server):
         ("country=XX", "country='XX' is not a known sender country"),
         ("q=*", "a wildcard needs at least one letter"),
         ("q=munit*+OR+*", "a wildcard needs at least one letter"),
+        ("q=date:%5Bnonsense+TO+2009%5D", "date: date 'nonsense' is not ISO 8601"),
+        ("q=country:Narnia", "country:Narnia is not a country"),
         ("from=soon", "from='soon' is not a date; accepted: YYYY, YYYY-MM or YYYY-MM-DD"),
         ("to=2009-13", "to='2009-13' is not a date; accepted: YYYY, YYYY-MM or YYYY-MM-DD"),
         ("from=2010&to=2009", "from='2010' is after to='2009'"),
