@@ -144,7 +144,7 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
 def _merge_metadata(letter: Letter) -> None:
     """Fill what the sidecar left out from the text, marking each value as extracted."""
     given = letter.provenance
-    found = extract_metadata([p.text for p in letter.pages])
+    found = extract_metadata([p.text for p in letter.pages], languages="languages" not in given)
     for key, item in found.items():
         if key in given or (key == "date_as_written" and "date" in given):
             continue
@@ -247,10 +247,18 @@ class Reader:
                     self.cache.put(key, result)
                     self._apply_ocr(page, result)
 
-    def read(self, letter_id: str) -> Letter:
-        """Read one letter completely (running OCR now if needed)."""
+    def read(self, letter_id: str, *, on_page: Callable[[int, int], None] | None = None) -> Letter:
+        """Read one letter completely (running OCR now if needed).
+
+        `on_page(done, total)` is told how many of the pages that need OCR are done.
+        """
         pending = self._start(letter_id)
-        self._run_ocr([pending], None)
+        progress = None
+        if on_page is not None:
+            total = len(pending.jobs)
+            on_page(0, total)
+            progress = lambda done: on_page(done, total)  # noqa: E731
+        self._run_ocr([pending], progress)
         return self._finish(pending)
 
     def read_staged(self, folder: Path) -> Letter:

@@ -145,7 +145,7 @@ def _analyse(
     return layout
 
 
-def extract_metadata(pages: list[str]) -> dict[str, Found]:
+def extract_metadata(pages: list[str], *, languages: bool = True) -> dict[str, Found]:
     """Date, sender, recipient and languages read from a letter's pages of text."""
     if not isinstance(pages, list | tuple):
         return {}
@@ -179,14 +179,16 @@ def extract_metadata(pages: list[str]) -> dict[str, Found]:
     _sender(texts, layout, dated.index if dated else None, put)
     _recipient(texts, layout, put)
 
+    if not languages:  # the caller knows them already: skip the costliest step
+        return out
     text = ""
     for page in pages:
         if len(text) >= MAX_CHARS:
             break
         text += (page if isinstance(page, str) else "")[:MAX_CHARS] + "\n"
-    languages = detect_languages(text)
-    if languages:
-        out["languages"] = Found(languages, Provenance("extracted", method="langdetect"))
+    found = detect_languages(text)
+    if found:
+        out["languages"] = Found(found, Provenance("extracted", method="langdetect"))
     return out
 
 

@@ -10,7 +10,9 @@ import pycountry
 
 from .countries import fold
 
-MAX_CHARS = 5000  # enough for a confident guess; longer texts only cost time
+# langdetect's cost grows with the length of the text; the opening 2,000 characters are
+# enough for a letter's language (the language tests pass on them).
+MAX_CHARS = 2000
 MIN_LETTERS = 40  # below this langdetect guesses wildly...
 MIN_WORDS = 5  # ...and on one long "word" too
 MIN_PROBABILITY = 0.2
