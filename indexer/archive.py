@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
 import secrets
 import shutil
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import MissiveError
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 STAGING = ".staging"
+STAGING_LOCK = ".staging.lock"  # shared while letters are assembled, exclusive to clean up
 
 
 class ArchiveError(MissiveError):
@@ -34,6 +39,15 @@ def slugify(text: str, *, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-")
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (files created, renamed or removed in it) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def file_digest(path: Path) -> str:
@@ -105,7 +119,65 @@ class Archive:
         if target.exists():
             raise ArchiveError(f"a letter {letter_id!r} exists already")
         staged.rename(target)
+        fsync_dir(self.letters_dir)
+        fsync_dir(staged.parent)
         return target
 
     def discard_staged(self, staged: Path) -> None:
         shutil.rmtree(staged, ignore_errors=True)
+
+    def _staging_lock(self, mode: int) -> int | None:
+        """Open and lock `letters/.staging.lock`; None when `mode` is non-blocking and held."""
+        (self.letters_dir / STAGING).mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.letters_dir / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """A fresh staging folder for the block; removed afterwards unless committed.
+
+        A shared lock is held meanwhile, so `clean_staging` (which needs it exclusively)
+        never removes a folder another thread or process is still filling. The kernel drops
+        the lock when its process dies, so a crash leaves nothing locked.
+        """
+        fd = self._staging_lock(fcntl.LOCK_SH)
+        try:
+            staged = self.staging_folder()
+            try:
+                yield staged
+            finally:
+                if staged.exists():
+                    self.discard_staged(staged)
+        finally:
+            os.close(fd)  # type: ignore[arg-type]
+
+    def clean_staging(self) -> list[str] | None:
+        """Remove the staging folders of adds that never finished (their process died).
+
+        Returns the removed folders' names, or None when an add is under way right now
+        (then nothing is removed: its folder cannot be told from a leftover).
+        """
+        folder = self.letters_dir / STAGING
+        if not folder.is_dir():
+            return []
+        fd = self._staging_lock(fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fd is None:
+            return None
+        try:
+            removed = []
+            for child in sorted(folder.iterdir()):
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+                removed.append(child.name)
+            if removed:
+                fsync_dir(folder)
+            return removed
+        finally:
+            os.close(fd)

@@ -112,16 +112,80 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First reconcile: remove unfinished uploads, update (or rebuild) the index.",
+)
 @click.pass_obj
-def check(ctx: Context) -> None:
+def check(ctx: Context, repair: bool) -> None:
     """Check that archive and index agree; exit 1 with a list when they do not."""
+    if repair:
+        from .repair import repair as run_repair
+
+        try:
+            report = run_repair(ctx.archive, ctx.store, ctx.reader)
+        except MissiveError as exc:
+            _fail(str(exc))
+        for line in report.lines():
+            click.echo(line)
     problems = indexing.check(ctx.archive, ctx.store)
     for line in problems:
         click.echo(line)
     if problems:
-        click.echo(f"{len(problems)} problems; `python -m indexer update` repairs them", err=True)
+        hint = "" if repair else "; `python -m indexer check --repair` repairs them"
+        click.echo(f"{len(problems)} problems{hint}", err=True)
         sys.exit(1)
     click.echo(f"archive and index agree: {len(ctx.archive.ids())} letters")
+
+
+@main.command()
+@click.option(
+    "--inbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to watch (default: $MISSIVE_INBOX, else instance/inbox).",
+)
+@click.option(
+    "--settle",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Seconds a file's size must stay unchanged before it is taken.",
+)
+@click.option(
+    "--interval",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks at the folder.",
+)
+@click.option("--once", is_flag=True, help="Ingest what is there, then stop.")
+@click.pass_obj
+def watch(ctx: Context, inbox: Path | None, settle: float, interval: float, once: bool) -> None:
+    """Ingest files dropped into the inbox folder as draft letters (each file or folder one)."""
+    from .inbox import DONE, FAILED, Inbox
+    from .processing import JobFiles
+
+    folder = inbox or ctx.paths.inbox
+    box = Inbox(
+        folder,
+        ctx.archive,
+        ctx.store,
+        ctx.reader,
+        JobFiles(ctx.paths.jobs),
+        settle=settle,
+        log=lambda line: click.echo(line, err=False),
+    )
+    click.echo(
+        f"watching {folder} (every {interval:g} s; taken when unchanged for {settle:g} s; "
+        f"then moved to {DONE}/ or {FAILED}/)"
+    )
+    try:
+        made = box.run(interval=interval, once=once)
+    except KeyboardInterrupt:
+        return
+    if once:
+        click.echo(f"{len(made)} drafts made")
 
 
 @main.group()

@@ -26,6 +26,16 @@ class Paths:
     def users(self) -> Path:
         return self.instance / "users.sqlite3"
 
+    @property
+    def jobs(self) -> Path:
+        """Progress files of drafts being read (indexer.processing)."""
+        return self.instance / "jobs"
+
+    @property
+    def inbox(self) -> Path:
+        """The folder `python -m indexer watch` ingests from: $MISSIVE_INBOX or instance/inbox."""
+        return Path(os.environ.get("MISSIVE_INBOX") or self.instance / "inbox")
+
 
 def resolve_paths(archive: str | Path | None = None, index: str | Path | None = None) -> Paths:
     """Resolve paths from arguments, MISSIVE_ARCHIVE / MISSIVE_INDEX / MISSIVE_CACHE, defaults."""

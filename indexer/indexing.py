@@ -183,8 +183,7 @@ def add(
     page_counts = [len(extract.read_source(f)) for f in sources]  # rejects bad files early
     if meta is not None:
         parse_sidecar(meta, Letter(id="new"), path="--meta")
-    staged = archive.staging_folder()
-    try:
+    with archive.staging() as staged:  # removed again unless committed
         first_page = 1
         for f, count in zip(sources, page_counts, strict=True):
             ext = ".pdf" if kinds[f] == "pdf" else f.suffix.lower() or ".img"
@@ -199,9 +198,6 @@ def add(
         letter = reader.read_staged(staged)
         letter_id = archive.unique_id(_suggest_id(letter, files[0]))
         archive.commit_staged(staged, letter_id)
-    except BaseException:
-        archive.discard_staged(staged)
-        raise
     letter = reader.read(letter_id)
     try:
         index_letter(store, letter)

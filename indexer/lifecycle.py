@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive
+from .archive import Archive, fsync_dir
 from .errors import MissiveError
 from .records import STATUSES, Letter
 from .sidecar import SIDECAR, SidecarError, parse_sidecar
@@ -34,18 +34,28 @@ def now() -> str:
 
 def _log(folder: Path, entry: dict[str, Any]) -> None:
     line = json.dumps(entry, ensure_ascii=False) + "\n"
+    new = not (folder / HISTORY).exists()
+    if not new and (folder / HISTORY).stat().st_size:
+        with open(folder / HISTORY, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":  # a line torn by a crash: start the entry on its own line
+                line = "\n" + line
     # Appends of one short line are atomic enough; fsync makes the entry durable.
     with open(folder / HISTORY, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
         os.fsync(fh.fileno())
+    if new:
+        fsync_dir(folder)  # the new file's name must be on disk too
 
 
 def _keep_previous(folder: Path, name: str, stamp: str) -> str | None:
     current = folder / name
     if not current.exists():
         return None
-    (folder / HISTORY_DIR).mkdir(exist_ok=True)
+    if not (folder / HISTORY_DIR).is_dir():
+        (folder / HISTORY_DIR).mkdir()
+        fsync_dir(folder)
     base = f"{HISTORY_DIR}/{name}.{stamp.replace(':', '').replace('-', '')}"
     kept, n = base, 1
     while (folder / kept).exists():  # two changes within one second

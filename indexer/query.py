@@ -85,10 +85,6 @@ def _date_range(start: str | None, end: str | None) -> query.Query:
     return query.And(parts) if parts else query.Every("date_start")
 
 
-def date_filter(start: str | None, end: str | None) -> query.Query:
-    return _date_range(start, end)
-
-
 def _code(kind: str, text: str) -> str:
     if kind in ("country", "recipient_country"):
         code = country_code(text)

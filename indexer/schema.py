@@ -8,7 +8,7 @@ from whoosh.support.charset import accent_map
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
 # "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
@@ -53,7 +53,7 @@ class LetterSchema(fields.SchemaClass):
     decade = fields.ID(stored=True, sortable=True)
     # The date as a range of days (YYYYMMDD); partial dates cover their whole span.
     date_start = fields.NUMERIC(int, bits=32, stored=True, sortable=True)
-    date_end = fields.NUMERIC(int, bits=32, stored=True)
+    date_end = fields.NUMERIC(int, bits=32, stored=True, sortable=True)
     date = fields.ID(stored=True)  # the ISO form as given, for `date:` queries
     # Stored only: what result lists and snippets need without reading the archive.
     meta = fields.STORED()  # JSON of the letter's metadata with provenance

@@ -12,16 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query, sorting
+from whoosh import query
 
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import QueryError, date_filter, guard, highlight_terms, parse, suggest
+from .query import QueryError, guard, highlight_terms, parse, suggest
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
 from .store import IndexStore
 
 PER_PAGE_MAX = 100
+FACET_LIMIT = 100  # values per facet, most frequent first (selected values always kept)
 SORTS = ("relevance", "date", "-date")
 # What the date column gives for undated letters (decoded, or as the raw sortable key);
 # they sort last in both directions.
@@ -136,10 +137,16 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     coverage: dict[str, int]  # text source -> matching letters
     did_you_mean: str | None = None
+    # Image-only letters within the filters that a text query could not search.
+    unsearched: int = 0
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+
+def _ymd(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _filter_query(facet: Facet, values: list[str]) -> query.Query:
@@ -193,21 +200,56 @@ class LetterSearch:
             self._values[fieldname] = values
         return values
 
+    def _columns(self, s) -> tuple[list[int], list[int], list[str]]:
+        """Each document's first and last day (YYYYMMDD) and id, by document number."""
+        cached = self._values.get("__columns__")
+        if cached is None:
+            reader = s.reader()
+            n = reader.doc_count_all()
+            starts = reader.column_reader("date_start")
+            ends = reader.column_reader("date_end")
+            ids = reader.column_reader("id")
+            cached = [
+                [starts[d] for d in range(n)],
+                [ends[d] for d in range(n)],
+                [ids[d].decode() if isinstance(ids[d], bytes) else ids[d] for d in range(n)],
+            ]
+            self._values["__columns__"] = cached  # type: ignore[assignment]
+        return cached[0], cached[1], cached[2]
+
+    def _date_set(self, s, date_from: str | None, date_to: str | None) -> set[int]:
+        """Documents whose date range overlaps [from, to], read from column arrays."""
+        starts, ends, _ = self._columns(s)
+        lo = _ymd(DateValue.parse(date_from).start) if date_from else 0
+        hi = _ymd(DateValue.parse(date_to).end) if date_to else _UNDATED[0] - 1
+        return {
+            d
+            for d, (a, b) in enumerate(zip(starts, ends, strict=True))
+            if a not in _UNDATED and a <= hi and b >= lo
+        }
+
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
         req.validate()
         s = self.searcher()
         q = parse(req.q, s.schema, ocr=req.ocr)
         guard(q, s.reader())
-        base = set(s.docs_for_query(q))
-        if not req.unpublished:
-            base &= self._published(s)
+        ranked: list[tuple[int, float]] | None = None
+        if req.sort == "relevance" and not isinstance(q, query.Every):
+            # One pass over the matches gives both the set (for facets) and the ranking.
+            ranked = list(s.search(q, limit=None).items())
+            base = {d for d, _ in ranked}
+        else:
+            base = set(s.docs_for_query(q))
+        visible = None if req.unpublished else self._published(s)
+        if visible is not None:
+            base &= visible
         sets: dict[str, set[int]] = {}
         for param, values in req.filters.items():
             if values:
                 sets[param] = set(s.docs_for_query(_filter_query(FACET_BY_PARAM[param], values)))
         if req.date_from or req.date_to:
-            sets["date"] = set(s.docs_for_query(date_filter(req.date_from, req.date_to)))
+            sets["date"] = self._date_set(s, req.date_from, req.date_to)
 
         def matching(*, without: tuple[str, ...] = ()) -> set[int]:
             docs = base
@@ -223,56 +265,63 @@ class LetterSearch:
             facets[facet.name] = self._count(s, facet, matching(without=skip), req)
         values = self._field_values(s, "source")
         coverage = Counter(v for d in allowed for v in values[d])
-        hits, total = self._page(s, q, allowed, req)
+        unsearched = 0
+        if req.q:
+            image_only = {d for d, v in enumerate(values) if "image-only" in v}
+            for docset in sets.values():
+                image_only &= docset
+            if visible is not None:
+                image_only &= visible
+            unsearched = len(image_only - allowed)
+        hits = self._page(s, q, allowed, ranked, req)
+        total = len(allowed)
         did_you_mean = suggest(req.q, q, s) if req.q and total < 3 else None
-        return SearchResult(req, total, hits, facets, dict(coverage), did_you_mean)
+        return SearchResult(
+            req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
+        )
 
     def _count(self, s, facet: Facet, docs: set[int], req: SearchRequest) -> list[FacetValue]:
         values = self._field_values(s, facet.field)
         counts = Counter(v for d in docs for v in values[d])
         selected = set(req.filters.get(facet.param, []))
-        for v in selected:
-            counts.setdefault(v, 0)
         if facet.by_value:
             order = sorted(counts)
         else:
             order = sorted(counts, key=lambda v: (-counts[v], facet.label(v).lower()))
-        return [FacetValue(v, facet.label(v), counts[v], v in selected) for v in order]
+            # The long tail (thousands of recipients) is not worth sending; selected stay.
+            order = order[:FACET_LIMIT]
+        order += sorted(v for v in selected if v not in order)
+        return [FacetValue(v, facet.label(v), counts.get(v, 0), v in selected) for v in order]
 
-    def _page(self, s, q, allowed: set[int], req: SearchRequest) -> tuple[list[Hit], int]:
-        if not allowed:
-            return [], 0  # Whoosh reads an empty filter set as "no filter" and would show all
-        kwargs: dict[str, Any] = {"filter": allowed}
-        if req.sort != "relevance" or isinstance(q, query.Every):
-            desc = req.sort == "-date"
-            sign = -1 if desc else 1
-
-            def key(v: int) -> tuple[int, int]:
-                return (1, 0) if v in _UNDATED else (0, sign * v)
-
-            kwargs["sortedby"] = [
-                sorting.TranslateFacet(key, sorting.FieldFacet("date_start")),
-                sorting.FieldFacet("id"),
-            ]
-        page = s.search_page(q, req.page, pagelen=req.per_page, **kwargs)
-        total = len(allowed)
-        if page.pagenum != req.page and total:
-            return [], total  # past the last page: Whoosh would show the last one instead
-        terms = highlight_terms(q, s.reader()) if req.q else {}
+    def _page(
+        self, s, q, allowed: set[int], ranked: list[tuple[int, float]] | None, req: SearchRequest
+    ) -> list[Hit]:
+        start = (req.page - 1) * req.per_page
+        if ranked is not None:
+            order = [(d, score) for d, score in ranked if d in allowed]
+        else:
+            starts, _, ids = self._columns(s)
+            sign = -1 if req.sort == "-date" else 1
+            docs = sorted(
+                allowed,
+                key=lambda d: (starts[d] in _UNDATED, sign * starts[d], ids[d]),
+            )
+            order = [(d, None) for d in docs]
+        page = order[start : start + req.per_page]
+        terms = highlight_terms(q, s.reader()) if req.q and page else {}
         hits = []
-        for hit in page:
-            stored = hit.fields()
+        for docnum, score in page:
+            stored = s.stored_fields(docnum)
             texts = stored.get("pages_text") or []
             hit_pages, snips = snippets(texts, terms) if terms else ([], [])
             if not snips:
                 first = lead(texts)
                 snips = [first] if first else []
             meta = json.loads(stored["meta"])
-            score = hit.score if req.sort == "relevance" and req.q else None
             hits.append(
                 Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips)
             )
-        return hits, total
+        return hits
 
     # -- single letters --------------------------------------------------------------
     def query_terms(self, q: str, *, ocr: bool = False) -> dict[str, set[str]]:

@@ -59,27 +59,11 @@ class Coverage:
 
 
 def coverage_of(result: SearchResult) -> Coverage:
-    """Coverage of a result; for a text query, count the filtered image-only letters too.
-
-    Image-only letters have no text, so a text query cannot find them. They are counted by
-    running the same filters without the query.
-    """
-    req = result.request
+    """Coverage of a result, with the filtered image-only letters a text query could not read."""
     cov = result.coverage
-    image_only = cov.get("image-only", 0)
-    unsearched = 0
-    if req.q:
-        browse = SearchRequest(
-            q="",
-            filters={k: list(v) for k, v in req.filters.items()},
-            date_from=req.date_from,
-            date_to=req.date_to,
-            sort="date",
-            per_page=1,
-        )
-        everything = get_search().search(browse).coverage.get("image-only", 0)
-        unsearched = max(0, everything - image_only)
-    return Coverage(cov.get("transcribed", 0), cov.get("ocr", 0), image_only, unsearched)
+    return Coverage(
+        cov.get("transcribed", 0), cov.get("ocr", 0), cov.get("image-only", 0), result.unsearched
+    )
 
 
 def page_numbers(current: int, last: int, *, around: int = 2) -> list[int | None]:
