@@ -39,3 +39,6 @@ test: system-deps $(VENV)/.dev
 
 clean:
 	rm -rf instance test-output
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.run --n $(N) --json benchmarks/results/bench-$(N).json
