@@ -193,19 +193,27 @@ def user() -> None:
     """Manage the archivists who may sign in to the web app."""
 
 
+def _users(ctx: Context):
+    from .users import UserStore
+
+    return UserStore(ctx.paths.users)
+
+
+def _user_change(action, done: str) -> None:
+    try:
+        action()
+    except MissiveError as exc:
+        _fail(str(exc))
+    click.echo(done)
+
+
 @user.command("add")
 @click.argument("name")
 @click.password_option(help="The password (prompted, twice, when not given).")
 @click.pass_obj
 def user_add(ctx: Context, name: str, password: str) -> None:
     """Create an archivist's account; the password is prompted and stored hashed (argon2id)."""
-    from .users import UserStore
-
-    try:
-        UserStore(ctx.paths.users).add(name, password)
-    except MissiveError as exc:
-        _fail(str(exc))
-    click.echo(f"user {name!r} created")
+    _user_change(lambda: _users(ctx).add(name, password), f"user {name!r} created")
 
 
 @user.command("password")
@@ -214,13 +222,7 @@ def user_add(ctx: Context, name: str, password: str) -> None:
 @click.pass_obj
 def user_password(ctx: Context, name: str, password: str) -> None:
     """Set a new password for an archivist."""
-    from .users import UserStore
-
-    try:
-        UserStore(ctx.paths.users).set_password(name, password)
-    except MissiveError as exc:
-        _fail(str(exc))
-    click.echo(f"password of {name!r} changed")
+    _user_change(lambda: _users(ctx).set_password(name, password), f"password of {name!r} changed")
 
 
 @user.command("remove")
@@ -228,22 +230,14 @@ def user_password(ctx: Context, name: str, password: str) -> None:
 @click.pass_obj
 def user_remove(ctx: Context, name: str) -> None:
     """Remove an archivist's account."""
-    from .users import UserStore
-
-    try:
-        UserStore(ctx.paths.users).remove(name)
-    except MissiveError as exc:
-        _fail(str(exc))
-    click.echo(f"user {name!r} removed")
+    _user_change(lambda: _users(ctx).remove(name), f"user {name!r} removed")
 
 
 @user.command("list")
 @click.pass_obj
 def user_list(ctx: Context) -> None:
     """List the archivists."""
-    from .users import UserStore
-
-    for name in UserStore(ctx.paths.users).names():
+    for name in _users(ctx).names():
         click.echo(name)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,6 +16,7 @@ import pytest
 
 from indexer import indexing
 from tests.conftest import Env, LiveServer, app_config, write_letter
+from tests.htmlpage import Page
 from webapp import create_app
 
 PK_MOFA = "2009-02-16-pakistan-mofa"  # two pages, images + transcripts + word boxes
@@ -28,73 +28,6 @@ CIRCULAR = "1855-harbour-board"  # an uncertain date, an organisation, two recip
 
 
 # -- reading pages -------------------------------------------------------------------------
-class Element:
-    def __init__(self, tag: str, attrs: dict[str, str | None], ancestors: list[Element]):
-        self.tag = tag
-        self.attrs = {k: v or "" for k, v in attrs.items()}
-        self.text = ""
-        self.ancestors = ancestors
-
-    def inside(self, class_: str) -> bool:
-        return any(class_ in a.classes for a in self.ancestors)
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        return self.attrs.get(name, default)
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-
-class Page(HTMLParser):
-    """All elements of a page, each with its attributes and its text content."""
-
-    VOID = {"meta", "link", "img", "input", "br", "hr", "source"}
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.html = html
-        self.elements: list[Element] = []
-        self._open: list[Element] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        el = Element(tag, dict(attrs), list(self._open))
-        self.elements.append(el)
-        if tag not in self.VOID:
-            self._open.append(el)
-
-    def handle_endtag(self, tag):
-        for i in range(len(self._open) - 1, -1, -1):
-            if self._open[i].tag == tag:
-                del self._open[i:]
-                break
-
-    def handle_data(self, data):
-        for el in self._open:
-            el.text += data
-
-    def all(self, tag: str | None = None, class_: str | None = None, **attrs) -> list[Element]:
-        out = []
-        for el in self.elements:
-            if tag and el.tag != tag:
-                continue
-            if class_ and class_ not in el.classes:
-                continue
-            if any(el.get(k.rstrip("_").replace("_", "-")) != v for k, v in attrs.items()):
-                continue
-            out.append(el)
-        return out
-
-    def one(self, tag: str | None = None, class_: str | None = None, **attrs) -> Element:
-        found = self.all(tag, class_, **attrs)
-        assert len(found) == 1, (tag, class_, attrs, len(found))
-        return found[0]
-
-    def meta(self, name: str) -> list[str]:
-        return [el.get("content") for el in self.all("meta") if el.get("name") == name]
-
-
 def fetch(server, path: str, status: int = 200) -> Page:
     code, headers, body = server.get(path)
     assert code == status, (path, code, body[:300])

@@ -7,7 +7,6 @@ browser would, and checks what the next page says.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,6 +15,7 @@ from PIL import Image
 
 from indexer.pipeline import Reader
 from tests.conftest import Env, LiveServer, app_config, write_letter
+from tests.htmlpage import Element, Page
 from webapp import create_app
 
 PK_MOFA = "2009-02-16-pakistan-mofa"
@@ -23,88 +23,6 @@ PERU = "2007-04-10-peru-mfa-lima"  # the sample's OCR-only letter
 
 
 # -- reading pages -----------------------------------------------------------------------
-class Element:
-    def __init__(self, tag: str, attrs: dict[str, str]):
-        self.tag, self.attrs, self.text = tag, attrs, ""
-
-    def get(self, name: str, default=None):
-        return self.attrs.get(name, default)
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def __repr__(self) -> str:
-        return f"<{self.tag} {self.attrs} {self.text!r}>"
-
-
-class Page(HTMLParser):
-    """The elements of an HTML page, each with its attributes and the text inside it."""
-
-    def __init__(self, body: bytes | str):
-        super().__init__(convert_charrefs=True)
-        self.html = body.decode("utf-8") if isinstance(body, bytes) else body
-        self.elements: list[Element] = []
-        self._open: list[Element] = []
-        self.feed(self.html)
-
-    VOID = {"input", "link", "meta", "br", "img", "hr"}
-
-    def handle_starttag(self, tag, attrs):
-        el = Element(tag, {k: (v if v is not None else "") for k, v in attrs})
-        self.elements.append(el)
-        if tag not in self.VOID:
-            self._open.append(el)
-
-    def handle_endtag(self, tag):
-        for i in range(len(self._open) - 1, -1, -1):
-            if self._open[i].tag == tag:
-                del self._open[i:]
-                break
-
-    def handle_data(self, data):
-        for el in self._open:
-            el.text += data
-
-    def find(self, tag: str, **attrs) -> list[Element]:
-        """Elements with the tag whose attributes contain the given values (class_ = a class)."""
-        out = []
-        for el in self.elements:
-            if el.tag != tag:
-                continue
-            ok = True
-            for key, want in attrs.items():
-                if key == "class_":
-                    ok = ok and want in el.classes
-                else:
-                    ok = ok and el.get(key.replace("_", "-")) == want
-            if ok:
-                out.append(el)
-        return out
-
-    def one(self, tag: str, **attrs) -> Element:
-        found = self.find(tag, **attrs)
-        assert len(found) == 1, (tag, attrs, found)
-        return found[0]
-
-    def link(self, text: str, **attrs) -> str:
-        """The href of the one link whose text (whitespace folded) contains `text`."""
-        found = [a for a in self.find("a", **attrs) if text in " ".join(a.text.split())]
-        assert len(found) == 1, (text, found)
-        return found[0].get("href")
-
-    @property
-    def title(self) -> str:
-        return " ".join(self.one("title").text.split())
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.one("body").text.split())
-
-    def hit_ids(self) -> list[str]:
-        return [a.get("id")[4:] for a in self.find("h2", class_="hit-title")]
-
-
 def fetch(server: LiveServer, path: str, status: int = 200) -> Page:
     got, headers, body = server.get(path)
     assert got == status, (path, got, body[:500])
