@@ -6,8 +6,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 N      ?= 2000
+INBOX  ?=
 export MISSIVE_ARCHIVE ?= archive
 export MISSIVE_INDEX   ?= instance/index
+export MISSIVE_COOKIE_SECURE ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),0,1)
+GUNICORN = $(BIN)/gunicorn -c webapp/gunicorn_conf.py --workers $(WORKERS) \
+	--bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
 .PHONY: run test lint system-deps bench clean
 
@@ -26,9 +30,17 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# The gunicorn config reconciles the index with the archive before serving
+# (`python -m indexer check --repair`). INBOX=1 also runs the inbox watcher beside it.
+# Plain http on the loopback: the session cookie cannot be Secure there (see README).
 run: system-deps $(VENV)/.runtime
-	$(BIN)/python -m indexer update
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
+	@if [ "$(INBOX)" = 1 ]; then \
+	  $(BIN)/python -m indexer watch & WATCHER=$$!; \
+	  trap 'kill $$WATCHER 2>/dev/null' EXIT INT TERM; \
+	  $(GUNICORN); \
+	else \
+	  $(GUNICORN); \
+	fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -95,19 +95,47 @@ def last_text_change(folder: Path) -> str | None:
     return last
 
 
-def write_transcript(archive: Archive, letter_id: str, n: int, text: str, *, by: str) -> str:
-    """Replace (or create) page `n`'s transcript, keeping the old one; return the time."""
+def write_transcript(
+    archive: Archive,
+    letter_id: str,
+    n: int,
+    text: str,
+    *,
+    by: str,
+    shown: tuple[str, str] | None = None,
+) -> str:
+    """Replace (or create) page `n`'s transcript, keeping the old one; return the time.
+
+    `shown` is (origin, text) of what the page showed when it has no transcript yet (its
+    OCR or PDF text): that is kept in the history as the text before, like a transcript.
+    """
     folder = archive.folder(letter_id)
     if n < 1 or n > 9999:
         raise ChangeError(f"page {n} is out of range")
     name = f"page-{n:03d}.txt"
     stamp = now()
     kept = _keep_previous(folder, name, stamp)
+    entry = {"at": stamp, "by": by, "action": "edit-transcript", "file": name, "previous": kept}
+    if kept is None and shown is not None and shown[1].strip():
+        kept = _keep_text(folder, f"page-{n:03d}.{shown[0]}.txt", stamp, shown[1])
+        entry.update(previous=kept, previous_origin=shown[0])
     write_atomic(folder / name, text.replace("\r\n", "\n").encode("utf-8"))
-    _log(
-        folder, {"at": stamp, "by": by, "action": "edit-transcript", "file": name, "previous": kept}
-    )
+    _log(folder, entry)
     return stamp
+
+
+def _keep_text(folder: Path, name: str, stamp: str, text: str) -> str:
+    """Keep text that was no file of the letter (e.g. OCR) in the history, like a file."""
+    if not (folder / HISTORY_DIR).is_dir():
+        (folder / HISTORY_DIR).mkdir()
+        fsync_dir(folder)
+    base = f"{HISTORY_DIR}/{name}.{stamp.replace(':', '').replace('-', '')}"
+    kept, n = base, 1
+    while (folder / kept).exists():
+        n += 1
+        kept = f"{base}-{n}"
+    write_atomic(folder / kept, text.encode("utf-8"))
+    return kept
 
 
 def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by: str) -> None:

@@ -26,7 +26,7 @@ from .store import write_atomic
 
 _PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
-OCR_RECIPE = 2  # bump when OCR preprocessing changes, so cached results are redone
+OCR_RECIPE = 3  # bump when OCR preprocessing changes, so cached results are redone
 OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
 
 

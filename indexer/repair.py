@@ -13,8 +13,10 @@ The web app runs the same at startup (webapp/gunicorn_conf.py), before it serves
 
 from __future__ import annotations
 
+import gc
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -99,13 +101,16 @@ def repair(
                 store.remove_stale(keep=current)
             else:
                 report.generations_removed = []  # none is served: a build may be starting
-    try:
-        report.index = indexing.update(archive, store, reader, on_letter=on_letter)
-    except IndexBusy:
-        raise
-    except MissiveError:
-        raise
-    except Exception as exc:  # a damaged index: the archive has everything to rebuild it
-        report.damaged = reason(exc)
+    with warnings.catch_warnings():
+        # Whoosh leaves the files of an index it cannot read open; they close here, quietly.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            report.index = indexing.update(archive, store, reader, on_letter=on_letter)
+        except (IndexBusy, MissiveError):
+            raise
+        except Exception as exc:  # a damaged index: the archive has everything to rebuild it
+            report.damaged = reason(exc)
+        gc.collect()
+    if report.damaged:
         report.index = indexing.build(archive, store, reader, on_letter=on_letter)
     return report

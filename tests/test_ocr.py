@@ -150,3 +150,23 @@ def test_fraktur_page_boxes_agree_with_the_hocr_ground_truth(zoom):
     agree = [w for w in result.words if any(t.text == w.text and iou(w, t) > 0.5 for t in truth)]
     # Of 211 ground-truth words, about 130 come back with the same text and box.
     assert len(agree) >= 100, len(agree)
+
+
+def test_a_sparse_page_on_mottled_paper_still_reads():
+    # Two short lines on a large, unevenly toned sheet: contrast stretching must not turn
+    # the paper into blotches that hide the words.
+    import random
+
+    from PIL import ImageDraw, ImageFont
+
+    rng = random.Random(7)
+    page = Image.new("L", (1654, 2339), 226)
+    draw = ImageDraw.Draw(page)
+    for _ in range(4000):
+        x, y, r = rng.randrange(1654), rng.randrange(2339), rng.randrange(4, 40)
+        draw.ellipse((x, y, x + r, y + r), fill=rng.randrange(212, 240))
+    font = ImageFont.load_default(size=44)
+    draw.text((200, 300), "Received with thanks", fill=40, font=font)
+    draw.text((200, 380), "the consul in Trieste", fill=40, font=font)
+    words = {w.lower() for w in ocr_image(page, langs="eng").text.split()}
+    assert {"received", "thanks", "consul", "trieste"} <= words, words

@@ -70,6 +70,7 @@ def test_every_letter_containing_a_phrase_is_found(escher):
     texts, searcher = escher
     assert len(texts) >= 100
     tokens = {i: words(t) for i, t in texts.items()}
+
     # "Up to case, accents and word endings" as the index folds them (ß -> s, then stems).
     def loose(ws: list[str]) -> list[str]:
         return [stem(w.translate(accent_map)) for w in ws]

@@ -1,4 +1,4 @@
-"""The Missive web app: search, letters and the JSON API over the index."""
+"""The Missive web app: search, letters and the JSON API over the index; the archivists' desk."""
 
 from __future__ import annotations
 
@@ -27,15 +27,33 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import api, db, errors, export, images, letters, search
+    from . import (
+        api,
+        archivist,
+        auth,
+        corrections,
+        db,
+        errors,
+        export,
+        images,
+        jobs,
+        letters,
+        search,
+        upload,
+    )
 
     db.init_app(app)
+    auth.init_app(app)  # sessions, CSRF, sign-in limit: before the blueprints
+    jobs.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(letters.api_bp)  # /api/letters/...: before api.bp, so it wins
     app.register_blueprint(api.bp)
     app.register_blueprint(images.bp)
     app.register_blueprint(export.bp)
+    upload.init_app(app)
+    app.register_blueprint(archivist.bp)
+    app.register_blueprint(corrections.bp)
     errors.init_app(app)
     os.environ.setdefault("MISSIVE_APP", "1")
     return app

@@ -82,9 +82,12 @@ def _render(source: Path, frame: int, size: str, target: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def _cached(response: Response, etag: str) -> Response:
+def _cached(response: Response, etag: str, public: bool = True) -> Response:
     response.set_etag(etag)
-    response.cache_control.public = True
+    if public:
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
     response.cache_control.max_age = MAX_AGE
     return response
 
@@ -96,6 +99,15 @@ def page_image(letter_id: str, n: str, size: str):
         number = page_number(meta, n)
     except LetterNotFound as exc:
         return api_error(exc.status, exc.message)
+    return send_page_image(meta, number, size)
+
+
+def send_page_image(meta: dict, number: int, size: str, *, public: bool = True):
+    """The derivative of page `number` of a letter (meta as stored in the index).
+
+    `public=False` (archivists' views of drafts) keeps it out of shared caches.
+    """
+    letter_id = meta["id"]
     if size not in SIZES:
         return api_error(404, f"{size[:20]!r} is not an image size; accepted: {', '.join(SIZES)}")
     try:
@@ -113,7 +125,7 @@ def page_image(letter_id: str, n: str, size: str):
     except OSError as exc:
         return api_error(404, f"The image of page {number} of {letter_id} is unreadable: {exc}")
     if request.if_none_match.contains(key):
-        return _cached(Response(status=304), key)
+        return _cached(Response(status=304), key, public)
     target = _cache_root() / letter_id / f"p{number}-{size}-{key}.jpg"
     for _attempt in range(2):
         if not target.is_file():
@@ -126,5 +138,5 @@ def page_image(letter_id: str, n: str, size: str):
             response = send_file(target, mimetype="image/jpeg", conditional=False, etag=False)
         except FileNotFoundError:  # removed meanwhile by a request for a newer version
             continue
-        return _cached(response, key)
+        return _cached(response, key, public)
     return api_error(503, f"The image of page {number} of {letter_id} is being replaced; retry.")
