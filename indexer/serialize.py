@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .metadata.countries import country_name
-from .search import Hit, SearchResult
+from .search import Hit, SearchRequest, SearchResult
 
 
 def party_json(party: dict[str, Any] | None) -> dict[str, Any]:
@@ -42,16 +42,23 @@ def hit_json(hit: Hit, url: str | None = None) -> dict[str, Any]:
     }
 
 
-def result_json(
-    result: SearchResult, *, letter_url: Callable[[str], str] | None = None
-) -> dict[str, Any]:
-    req = result.request
+def request_json(req: SearchRequest) -> dict[str, Any]:
+    """The search's state: query, filters, date range, sort."""
     return {
         "query": req.q,
         "filters": {k: v for k, v in req.filters.items() if v},
         "from": req.date_from,
         "to": req.date_to,
         "sort": req.sort,
+    }
+
+
+def result_json(
+    result: SearchResult, *, letter_url: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    req = result.request
+    return {
+        **request_json(req),
         "total": result.total,
         "page": req.page,
         "per_page": req.per_page,

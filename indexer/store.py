@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
+from .archive import fsync_dir
 from .errors import MissiveError
 from .schema import SCHEMA_VERSION, make_schema
 
@@ -42,14 +43,6 @@ class IndexBusy(MissiveError):
     """Another process holds the write lock."""
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so readers see the old content or the new, never a part."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -58,7 +51,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 class IndexStore:
@@ -153,7 +146,7 @@ class IndexStore:
         """Make `gen` the served generation and remove the older ones."""
         info = {"schema_version": SCHEMA_VERSION, "letters": letters, "built": time.time()}
         write_atomic(gen / _INFO, json.dumps(info).encode())
-        _fsync_dir(gen)
+        fsync_dir(gen)
         write_atomic(self.root / _CURRENT, gen.name.encode())
         self.remove_stale(keep=gen.name)
 

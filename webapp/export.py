@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, request
 
 from indexer.query import QueryError
 from indexer.search import PER_PAGE_MAX, Hit, SearchRequest
-from indexer.serialize import hit_json
+from indexer.serialize import hit_json, request_json
 
 from .citation import bibtex_entry, ris_record
 from .db import get_search
@@ -147,11 +147,7 @@ def _csv(req: SearchRequest, total: int, hits: list[Hit], note: str | None) -> s
 
 def _json_body(req: SearchRequest, total: int, hits: list[Hit], note: str | None) -> dict:
     return {
-        "query": req.q,
-        "filters": {k: v for k, v in req.filters.items() if v},
-        "from": req.date_from,
-        "to": req.date_to,
-        "sort": req.sort,
+        **request_json(req),
         "total": total,
         "exported": len(hits),
         "truncated": note is not None,
