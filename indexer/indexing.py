@@ -42,14 +42,24 @@ def _write_letters(write, reader: Reader, ids, report: Report, on_letter) -> Non
 
 
 def build(
-    archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
+    archive: Archive,
+    store: IndexStore,
+    reader: Reader,
+    *,
+    on_letter: Progress | None = None,
+    procs: int = 1,
 ) -> Report:
-    """Rebuild the whole index into a new generation and swap it in."""
+    """Rebuild the whole index into a new generation and swap it in.
+
+    `procs` > 1 indexes in that many processes (Whoosh's multisegment writer). Forking is
+    only safe in a process without other threads, so only the command line asks for it.
+    """
+    extra = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {}
     report = Report(rebuilt=True)
     with store.write_lock():
         gen, ix = store.new_generation()
         try:
-            with store.writer(ix, limitmb=256) as w:
+            with store.writer(ix, **(extra or {"limitmb": 256})) as w:
                 _write_letters(w.add_document, reader, archive.ids(), report, on_letter)
             ix.close()
             store.publish(gen, letters=len(report.indexed))

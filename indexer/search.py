@@ -298,7 +298,12 @@ class LetterSearch:
     ) -> list[Hit]:
         start = (req.page - 1) * req.per_page
         if ranked is not None:
-            order = [(d, score) for d, score in ranked if d in allowed]
+            # Equal scores are ordered by id, so a search lists the same way after a rebuild.
+            ids = self._columns(s)[2]
+            order = sorted(
+                ((d, score) for d, score in ranked if d in allowed),
+                key=lambda h: (-h[1], ids[h[0]]),
+            )
         else:
             starts, _, ids = self._columns(s)
             sign = -1 if req.sort == "-date" else 1
