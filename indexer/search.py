@@ -149,6 +149,23 @@ def _ymd(day) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def _column(reader, fieldname: str, default) -> list:
+    """A sortable field's values by document number, across segments.
+
+    A segment where no document had the field has no column for it: its documents get
+    `default`.
+    """
+    values: list = []
+    for sub, _offset in reader.leaf_readers():
+        count = sub.doc_count_all()
+        if sub.has_column(fieldname):
+            column = sub.column_reader(fieldname)
+            values.extend(column[d] for d in range(count))
+        else:
+            values.extend([default] * count)
+    return values
+
+
 def _filter_query(facet: Facet, values: list[str]) -> query.Query:
     return query.Or([query.Term(facet.field, v) for v in values])
 
@@ -205,14 +222,12 @@ class LetterSearch:
         cached = self._values.get("__columns__")
         if cached is None:
             reader = s.reader()
-            n = reader.doc_count_all()
-            starts = reader.column_reader("date_start")
-            ends = reader.column_reader("date_end")
-            ids = reader.column_reader("id")
+            undated = _UNDATED[0]
+            ids = [i.decode() if isinstance(i, bytes) else i for i in _column(reader, "id", "")]
             cached = [
-                [starts[d] for d in range(n)],
-                [ends[d] for d in range(n)],
-                [ids[d].decode() if isinstance(ids[d], bytes) else ids[d] for d in range(n)],
+                _column(reader, "date_start", undated),
+                _column(reader, "date_end", undated),
+                ids,
             ]
             self._values["__columns__"] = cached  # type: ignore[assignment]
         return cached[0], cached[1], cached[2]

@@ -216,3 +216,16 @@ def test_hyphens_and_apostrophes_split_words_but_queries_keep_them_together(env)
         assert ids(run(s, "id:a")) == {"a"}
     finally:
         s.close()
+
+
+def test_an_index_without_any_dated_letter_sorts_and_filters(env):
+    write_letter(env.archive.root, "b-note", ["an undated note about ships"])
+    write_letter(env.archive.root, "a-note", ["another undated note about ships"])
+    env.build()
+    s = env.search()
+    try:
+        assert [h.id for h in run(s, "", sort="date").hits] == ["a-note", "b-note"]
+        assert run(s, "ships", date_from="1900").total == 0
+        assert [h.id for h in run(s, "ships").hits] == ["a-note", "b-note"]  # equal scores: by id
+    finally:
+        s.close()
