@@ -40,7 +40,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from indexer.archive import fsync_dir
 from indexer.users import UserStore
 
-from .errors import error_response, json_response
+from .errors import error_response, json_response, wants_json
 
 bp = Blueprint("auth", __name__, url_prefix="/archive")
 signin_bp = Blueprint("signin", __name__, url_prefix="/archive")  # the rate-limited one
@@ -63,12 +63,6 @@ def users() -> UserStore:
 
 def current_name() -> str:
     return current_user.name if current_user.is_authenticated else ""
-
-
-def wants_json() -> bool:
-    """True for the page's scripts (XMLHttpRequest asking for JSON), not for browsers."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" or request.path.endswith(".json")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -158,8 +152,6 @@ def _csrf_error(exc: CSRFError):
         f"The form was refused: {exc.description} Forms are only accepted from this site's "
         "own pages; reload the page and send it again."
     )
-    if wants_json():
-        return json_response({"status": 400, "error": message}, 400)
     return error_response(400, message)
 
 

@@ -44,6 +44,12 @@ def _is_api() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
+def wants_json() -> bool:
+    """True for the page's scripts (XMLHttpRequest asking for JSON), not for browsers."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.path.endswith(".json")
+
+
 def _page(status: int, message: str) -> tuple[str, int]:
     html = render_template(
         "errors/error.html",
@@ -60,8 +66,8 @@ def _title(status: int) -> str:
 
 
 def error_response(status: int, message: str, headers: dict | None = None):
-    """The error as JSON for the API, as an HTML page elsewhere."""
-    if _is_api():
+    """The error as JSON for the API and for scripts asking for JSON, else an HTML page."""
+    if _is_api() or wants_json():
         response = api_error(status, message)
     else:
         html, status = _page(status, message)

@@ -31,9 +31,9 @@ from indexer.archive import ID_PATTERN, ArchiveError
 from indexer.drafts import MAX_PAGES, TooLarge, create_draft
 from indexer.errors import IngestError
 
-from .auth import current_name, wants_json
+from .auth import current_name
 from .db import get_archive, get_search
-from .errors import error_response, json_response
+from .errors import error_response, json_response, wants_json
 from .guard import archivists_only
 from .jobs import get_jobs, indexed_fingerprint
 
@@ -155,8 +155,6 @@ def _too_large(exc: RequestEntityTooLarge):
         f"The upload is larger than the limit of {_limit_mb()} MB in one go; nothing was saved. "
         "Upload fewer or smaller files, or put large letters into the inbox folder."
     )
-    if wants_json():
-        return json_response({"status": 413, "error": message}, 413)
     return error_response(413, message)
 
 
