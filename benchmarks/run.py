@@ -206,12 +206,16 @@ def phase_build(archive: Path, index: Path, cache: Path, log) -> dict:
 
     shutil.rmtree(index, ignore_errors=True)
     arch = Archive(archive)
-    log(f"building the Missive index of {len(arch.ids())} letters")
+    procs = indexing.default_procs()
+    log(f"building the Missive index of {len(arch.ids())} letters ({procs} writer processes)")
     t0 = time.perf_counter()
-    report = indexing.build(arch, IndexStore(index), Reader(arch, ocr_cache=cache / "ocr"))
+    report = indexing.build(
+        arch, IndexStore(index), Reader(arch, ocr_cache=cache / "ocr"), procs=procs
+    )
     seconds = time.perf_counter() - t0
     return {
         "seconds": round(seconds, 3),
+        "procs": procs,
         "letters": len(report.indexed),
         "letters_per_s": round(len(report.indexed) / seconds, 1),
         "index_bytes": dir_bytes(index),

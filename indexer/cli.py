@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from functools import partial
@@ -82,8 +81,7 @@ def build(ctx: Context) -> None:
     """Rebuild the whole index from the archive (the old index serves until it is done)."""
     # The command line is single-threaded, so the index may be written by one process per
     # core: 400 synthetic letters built in 6.0 s instead of 9.2 s on two cores.
-    procs = min(4, os.cpu_count() or 1)
-    _run_indexing(ctx, partial(indexing.build, procs=procs), "Indexing")
+    _run_indexing(ctx, partial(indexing.build, procs=indexing.default_procs()), "Indexing")
 
 
 @main.command()

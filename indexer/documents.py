@@ -60,6 +60,7 @@ def to_document(letter: Letter) -> dict[str, Any]:
         "id": letter.id,
         "content": letter.text,
         "exact": letter.text,
+        "grams": letter.text,
         "sender": _party_words(letter.sender),
         "recipient": " ".join(_party_words(r) for r in letter.recipients),
         "place": " ".join(
@@ -74,6 +75,7 @@ def to_document(letter: Letter) -> dict[str, Any]:
     }
     if letter.title:
         doc["title"] = letter.title
+        doc["title_grams"] = letter.title
     if letter.sender.country:
         doc["country"] = letter.sender.country
     if letter.sender.label():

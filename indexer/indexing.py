@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,11 @@ def _write_letters(write, reader: Reader, ids, report: Report, on_letter) -> Non
             continue
         write(**to_document(item))
         report.indexed.append(item.id)
+
+
+def default_procs() -> int:
+    """Writer processes for a build from the command line: one per core, at most four."""
+    return min(4, os.cpu_count() or 1)
 
 
 def build(

@@ -144,7 +144,9 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
 def _merge_metadata(letter: Letter) -> None:
     """Fill what the sidecar left out from the text, marking each value as extracted."""
     given = letter.provenance
-    found = extract_metadata([p.text for p in letter.pages], languages="languages" not in given)
+    found = extract_metadata(
+        [p.text for p in letter.pages], languages="languages" not in given, given=set(given)
+    )
     for key, item in found.items():
         if key in given or (key == "date_as_written" and "date" in given):
             continue

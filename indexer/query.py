@@ -54,9 +54,7 @@ def make_parser(schema, *, ocr: bool = False) -> qparser.QueryParser:
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # + and - mark required and excluded words only at the start of a word: "co-chair"
     # and ids such as 2009-02-16-pakistan-mofa stay whole.
-    parser.add_plugin(
-        qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
-    )
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(qparser.GtLtPlugin())
     aliases: dict[str, list[str]] = {}
     for name, target in QUERY_FIELDS.items():
@@ -144,19 +142,60 @@ def _leaves(q: query.Query, *, negated: bool = False):
             yield from _leaves(child, negated=negated)
 
 
-def guard(q: query.Query, reader: IndexReader) -> None:
-    """Refuse wildcards and fuzzy terms that would expand to too many words."""
-    for leaf, _ in _leaves(q):
-        bare = isinstance(leaf, query.Every) and leaf.fieldname not in (None, "")
-        if bare or isinstance(leaf, query.Wildcard | query.Prefix) and not leaf.text.strip("*?"):
-            raise QueryError("a wildcard needs at least one letter, e.g. munition*")
-        if isinstance(leaf, query.MultiTerm):
-            count = sum(1 for _ in itertools.islice(leaf._btexts(reader), EXPANSION_LIMIT + 1))
-            if count > EXPANSION_LIMIT:
-                raise QueryError(
-                    f"'{leaf}' matches more than {EXPANSION_LIMIT} different words; "
-                    "add more letters before the * or ?"
-                )
+class Expanded(query.MultiTerm):
+    """A wildcard, fuzzy or range term with its words looked up once per search.
+
+    Whoosh looks a multi-word term's words up again for every use (counting, matching,
+    ranking, highlighting); a fuzzy term over a large vocabulary costs ~80 ms each time.
+    """
+
+    def __init__(self, original: query.MultiTerm, words: list[bytes]):
+        self.original = original
+        self.fieldname = original.field()
+        self.text = getattr(original, "text", "")
+        self.boost = original.boost
+        self.constantscore = getattr(original, "constantscore", True)
+        self.words = words
+
+    def _btexts(self, reader):
+        return iter(self.words)
+
+    def __eq__(self, other):
+        return type(other) is Expanded and other.original == self.original
+
+    def __hash__(self):
+        return hash(self.original)
+
+    def __repr__(self):
+        return f"Expanded({self.original!r}, {len(self.words)} words)"
+
+    def __str__(self):
+        return str(self.original)
+
+
+def _expand(q: query.Query, reader: IndexReader) -> query.Query:
+    if isinstance(q, Expanded):
+        return q
+    bare = isinstance(q, query.Every) and q.fieldname not in (None, "")
+    if bare or isinstance(q, query.Wildcard | query.Prefix) and not q.text.strip("*?"):
+        raise QueryError("a wildcard needs at least one letter, e.g. munition*")
+    if isinstance(q, query.MultiTerm):
+        words = list(itertools.islice(q._btexts(reader), EXPANSION_LIMIT + 1))
+        if len(words) > EXPANSION_LIMIT:
+            raise QueryError(
+                f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
+                "add more letters before the * or ?"
+            )
+        return Expanded(q, words)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _expand(child, reader))
+
+
+def expand(q: query.Query, reader: IndexReader) -> query.Query:
+    """Look up the words of wildcard, fuzzy and range terms once, refusing a term that
+    stands for more than EXPANSION_LIMIT words or a wildcard without letters."""
+    return _expand(q, reader)
 
 
 def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
@@ -176,6 +215,32 @@ def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
     if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
         raise QueryError("the query has no words to search for")
     return q
+
+
+GRAM_FIELDS = {"content": "grams", "title": "title_grams"}
+
+
+def _gram_phrase(q: query.Query) -> query.Query:
+    if type(q) is not query.Phrase or q.fieldname not in GRAM_FIELDS or q.slop != 1:
+        return q.apply(_gram_phrase) if not q.is_leaf() else q
+    words, grams = q.words, GRAM_FIELDS[q.fieldname]
+    if len(words) < 2:
+        return q
+    if len(words) <= 3:
+        return query.Term(grams, " ".join(words), boost=q.boost)
+    # Longer: every triple must be there; the positions then confirm their order.
+    triples = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+    return query.And([query.Term(grams, t) for t in triples] + [q], boost=q.boost)
+
+
+def for_matching(q: query.Query) -> query.Query:
+    """The query to run: phrases of the text read from the word-pair and -triple field.
+
+    Same letters as the positional phrase (no stop words, so consecutive words are
+    consecutive positions); a phrase over a page break is found by both.  Snippets and
+    highlighting keep using the parsed query.
+    """
+    return _gram_phrase(q)
 
 
 def highlight_terms(q: query.Query, reader: IndexReader) -> dict[str, set[str]]:

@@ -2,23 +2,72 @@
 
 from __future__ import annotations
 
-from whoosh import fields
+from collections import Counter, defaultdict
+
+from whoosh import fields, formats
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
+
+from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 3
-
-# Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
-# "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
-_TOKENS = r"\w+(?:\.\w+)*"
+SCHEMA_VERSION = 4
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.
-FOLD = RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
+FOLD = RegexTokenizer(TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
 # Folded and stemmed ("munitions" == "munition"): the main full-text analyzer.
 STEM = FOLD | StemFilter()
+
+_last = LastText()
+
+
+class Text(fields.TEXT):
+    """A TEXT field that indexes through `analysis` (same terms as its analyzer, faster).
+
+    Queries still go through the Whoosh analyzer.
+    """
+
+    def __init__(self, *, stemmed: bool, **kwargs):
+        super().__init__(analyzer=STEM if stemmed else FOLD, **kwargs)
+        self.kind = "stem" if stemmed else "fold"
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or kwargs:
+            yield from super().index(value, **kwargs)
+            return
+        words = _last.get(self.kind, value)
+        boost = self.format.field_boost
+        if isinstance(self.format, formats.Positions):
+            positions: dict[str, list[int]] = defaultdict(list)
+            for pos, word in enumerate(words):
+                positions[word].append(pos)
+            encode = self.format.encode
+            for word, poslist in positions.items():
+                yield word.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+        else:
+            for word, freq in Counter(words).items():
+                yield word.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+
+
+class WordGrams(fields.FieldType):
+    """Each pair and triple of consecutive stems as one term: phrases of two or three words
+    are answered from this field's posting lists instead of from word positions."""
+
+    def __init__(self, field_boost: float = 1.0):
+        self.format = formats.Frequency(field_boost=field_boost)
+        self.analyzer = STEM
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+    def index(self, value, **kwargs):
+        for gram, freq in Counter(_last.get("grams", value)).items():
+            yield gram.encode("utf-8"), freq, freq * self.format.field_boost, pack_uint(freq)
+
 
 # Facet and filter fields hold normalised codes: country "PK", language "en".
 _CODE = fields.ID(stored=True, sortable=True)
@@ -29,12 +78,15 @@ class LetterSchema(fields.SchemaClass):
     id = fields.ID(unique=True, stored=True, sortable=True)
     # A query word that splits into several ("co-chair", "Pakistan's") is searched as a
     # phrase, the way it was indexed.
-    title = fields.TEXT(analyzer=STEM, stored=True, field_boost=2.0, multitoken_query="phrase")
+    title = Text(stemmed=True, stored=True, field_boost=2.0, multitoken_query="phrase")
+    title_grams = WordGrams(field_boost=2.0)  # the title's word pairs and triples
     # All page texts, stemmed, with positions for phrase and proximity queries.
-    content = fields.TEXT(analyzer=STEM, phrase=True, multitoken_query="phrase")
+    content = Text(stemmed=True, phrase=True, multitoken_query="phrase")
+    # The content's word pairs and triples (see query.for_matching).
+    grams = WordGrams()
     # The same words unstemmed: wildcards, fuzzy and OCR-tolerant terms expand
     # against real word forms, and did-you-mean suggests real words.
-    exact = fields.TEXT(analyzer=FOLD, phrase=False, spelling=True)
+    exact = Text(stemmed=False, phrase=False, spelling=True)
     # Names, roles, organisations and places of each party, searchable as words.
     sender = fields.TEXT(analyzer=FOLD, stored=False)
     recipient = fields.TEXT(analyzer=FOLD, stored=False)

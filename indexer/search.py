@@ -10,13 +10,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from heapq import heappush, heapreplace
 from typing import Any
 
-from whoosh import query
+from whoosh import collectors, query
 
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import QueryError, guard, highlight_terms, parse, suggest
+from .query import QueryError, expand, for_matching, highlight_terms, parse, suggest
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
 from .store import IndexStore
@@ -170,6 +171,34 @@ def _filter_query(facet: Facet, values: list[str]) -> query.Query:
     return query.Or([query.Term(facet.field, v) for v in values])
 
 
+class _Top(collectors.TopCollector):
+    """The best `limit` documents by score, equal scores in id order.
+
+    Whoosh's own top collector orders ties by document number, which changes when the
+    index is rebuilt; `rank` gives each document number its place in id order.
+    """
+
+    def __init__(self, limit: int, rank: list[int]):
+        super().__init__(limit=limit)
+        self.rank = rank
+
+    def _collect(self, global_docnum, score):
+        items = self.items
+        self.total += 1
+        key = (score, -self.rank[global_docnum])
+        if len(items) < self.limit:
+            heappush(items, (key, global_docnum))
+        elif key > items[0][0]:
+            heapreplace(items, (key, global_docnum))
+            # Blocks that cannot beat the lowest kept score are skipped; one that could
+            # tie it is not, as a tie may still win on id.
+            self.minscore = items[0][0][0] * (1 - 1e-9)
+        return 0 - score
+
+    def ranked(self) -> list[tuple[int, float]]:
+        return [(d, key[0]) for key, d in sorted(self.items, reverse=True)]
+
+
 class LetterSearch:
     """One open searcher per process, refreshed when the index changes."""
 
@@ -247,18 +276,11 @@ class LetterSearch:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
         req.validate()
         s = self.searcher()
-        q = parse(req.q, s.schema, ocr=req.ocr)
-        guard(q, s.reader())
-        ranked: list[tuple[int, float]] | None = None
-        if req.sort == "relevance" and not isinstance(q, query.Every):
-            # One pass over the matches gives both the set (for facets) and the ranking.
-            ranked = list(s.search(q, limit=None).items())
-            base = {d for d, _ in ranked}
-        else:
-            base = set(s.docs_for_query(q))
+        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader())
+        base = self._docs(s, for_matching(q))
         visible = None if req.unpublished else self._published(s)
         if visible is not None:
-            base &= visible
+            base = base & visible
         sets: dict[str, set[int]] = {}
         for param, values in req.filters.items():
             if values:
@@ -288,7 +310,7 @@ class LetterSearch:
             if visible is not None:
                 image_only &= visible
             unsearched = len(image_only - allowed)
-        hits = self._page(s, q, allowed, ranked, req)
+        hits = self._page(s, q, allowed, req)
         total = len(allowed)
         did_you_mean = suggest(req.q, q, s) if req.q and total < 3 else None
         return SearchResult(
@@ -308,17 +330,62 @@ class LetterSearch:
         order += sorted(v for v in selected if v not in order)
         return [FacetValue(v, facet.label(v), counts.get(v, 0), v in selected) for v in order]
 
-    def _page(
-        self, s, q, allowed: set[int], ranked: list[tuple[int, float]] | None, req: SearchRequest
-    ) -> list[Hit]:
-        start = (req.page - 1) * req.per_page
-        if ranked is not None:
-            # Equal scores are ordered by id, so a search lists the same way after a rebuild.
+    def _docs(self, s, q: query.Query) -> set[int]:
+        """Every document the query matches, combining sets for and/or/not."""
+        if isinstance(q, query.Every) and not q.fieldname:
+            return self._all(s)
+        if type(q) is query.Or and not q.minmatch:
+            out: set[int] = set()
+            for child in q.subqueries:
+                out |= self._docs(s, child)
+            return out
+        if type(q) is query.And:
+            plus = [c for c in q.subqueries if not isinstance(c, query.Not)]
+            minus = [c.query for c in q.subqueries if isinstance(c, query.Not)]
+            sets = sorted((self._docs(s, c) for c in plus), key=len) or [self._all(s)]
+            out = set(sets[0])
+            for other in sets[1:]:
+                out &= other
+            for c in minus:
+                out -= self._docs(s, c)
+            return out
+        if type(q) is query.AndNot:
+            return self._docs(s, q.a) - self._docs(s, q.b)
+        if type(q) is query.AndMaybe:
+            return self._docs(s, q.a)
+        if type(q) is query.Not:
+            return self._all(s) - self._docs(s, q.query)
+        return set(s.docs_for_query(q))
+
+    def _all(self, s) -> set[int]:
+        cached = self._values.get("__all__")
+        if cached is None:
+            cached = [set(s.docs_for_query(query.Every()))]
+            self._values["__all__"] = cached  # type: ignore[assignment]
+        return cached[0]
+
+    def _rank(self, s) -> list[int]:
+        """Each document number's place when documents are ordered by id."""
+        cached = self._values.get("__rank__")
+        if cached is None:
             ids = self._columns(s)[2]
-            order = sorted(
-                ((d, score) for d, score in ranked if d in allowed),
-                key=lambda h: (-h[1], ids[h[0]]),
-            )
+            cached = [0] * len(ids)
+            for place, d in enumerate(sorted(range(len(ids)), key=ids.__getitem__)):
+                cached[d] = place
+            self._values["__rank__"] = cached  # type: ignore[assignment]
+        return cached  # type: ignore[return-value]
+
+    def _page(self, s, q, allowed: set[int], req: SearchRequest) -> list[Hit]:
+        start = (req.page - 1) * req.per_page
+        if req.sort == "relevance" and not isinstance(q, query.Every):
+            if start >= len(allowed):
+                order: list[tuple[int, float | None]] = []
+            else:
+                top = _Top(start + req.per_page, self._rank(s))
+                s.search_with_collector(
+                    for_matching(q), collectors.FilterCollector(top, allow=allowed)
+                )
+                order = top.ranked()  # type: ignore[assignment]
         else:
             starts, _, ids = self._columns(s)
             sign = -1 if req.sort == "-date" else 1
@@ -349,8 +416,7 @@ class LetterSearch:
         if not q.strip():
             return {}
         s = self.searcher()
-        parsed = parse(q, s.schema, ocr=ocr)
-        guard(parsed, s.reader())
+        parsed = expand(parse(q, s.schema, ocr=ocr), s.reader())
         return highlight_terms(parsed, s.reader())
 
     def get(self, letter_id: str) -> dict[str, Any] | None:

@@ -184,3 +184,24 @@ def test_real_poilus_scan():
     assert (page.width, page.height) == (1588, 2181)
     image = load_page_image(path)
     assert image.mode == "RGB" and image.size == (1588, 2181)
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_width_hint_decodes_a_smaller_jpeg_never_narrower_than_asked(tmp_path, orientation):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "scan.jpg"
+    noisy((2000, 1200)).save(path, exif=exif.tobytes(), quality=90)
+    full = load_page_image(path)
+    upright_width = full.width
+    assert upright_width == (2000 if orientation == 1 else 1200)
+    for want in (100, 240, 300, upright_width // 2, upright_width - 1):
+        # The smallest of 1/8, 1/4, 1/2 and 1 that is still `want` wide.
+        scale = next(s for s in (8, 4, 2, 1) if -(-upright_width // s) >= want)
+        small = load_page_image(path, width=want)
+        assert small.width >= want
+        assert small.size == (-(-full.width // scale), -(-full.height // scale))
+    assert load_page_image(path, width=100).width < upright_width // 4
+    png = tmp_path / "scan.png"
+    noisy((800, 600)).save(png)
+    assert load_page_image(png, width=100).size == (800, 600)  # only JPEG has this shortcut

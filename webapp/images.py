@@ -58,7 +58,7 @@ def _render(source: Path, frame: int, size: str, target: Path) -> None:
     """Make the derivative and write it atomically (temp file in the same folder, replace)."""
     width, quality = SIZES[size]
     try:
-        img = load_page_image(source, frame, dpi=RENDER_DPI)
+        img = load_page_image(source, frame, dpi=RENDER_DPI, width=width)
     except MissiveError as exc:
         raise ImageFailed(422, f"The page image cannot be read: {exc}") from exc
     if img.mode not in ("RGB", "L"):

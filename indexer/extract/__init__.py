@@ -59,7 +59,10 @@ class SourceKind(Protocol):
 
     def read(self, path: Path) -> list[SourcePage]: ...
 
-    def load(self, path: Path, frame: int, dpi: int) -> Image.Image: ...
+    def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
+        """One page, upright; `width`: the caller needs no more than this many pixels
+        across, so a source may decode a smaller version that is still at least that wide."""
+        ...
 
 
 # Pillow, pypdf and pdfium are called from OCR worker threads.  pdfium is not thread-safe,
@@ -160,7 +163,13 @@ def read_source(path: Path) -> list[SourcePage]:
     return _pick(path).read(path)
 
 
-def load_page_image(path: Path, frame: int = 0, *, dpi: int = RENDER_DPI) -> Image.Image:
-    """Return one page as an upright RGB or L image (PDF pages rendered at `dpi`)."""
+def load_page_image(
+    path: Path, frame: int = 0, *, dpi: int = RENDER_DPI, width: int | None = None
+) -> Image.Image:
+    """Return one page as an upright RGB or L image (PDF pages rendered at `dpi`).
+
+    With `width`, a JPEG may be decoded at a half, quarter or eighth of its size when that
+    is still at least `width` pixels wide (for derivatives; never for OCR).
+    """
     path = Path(path)
-    return _pick(path).load(path, frame, dpi)
+    return _pick(path).load(path, frame, dpi, width)

@@ -195,7 +195,7 @@ class ImageSource:
                     )
         return fmt, pages
 
-    def load(self, path: Path, frame: int, dpi: int) -> Image.Image:
+    def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
         with quiet_library():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
@@ -207,6 +207,10 @@ class ImageSource:
                         )
                     self._seek(path, img, frame)
                     _check_size(path, img)
+                    if width and img.format == "JPEG":
+                        # Decode at 1/2, 1/4 or 1/8 scale when still at least `width` wide.
+                        upright = (1, width) if _orientation(img) >= 5 else (width, 1)
+                        img.draft(img.mode, upright)
                     img.load()
                     transpose = _ORIENT_UPRIGHT.get(_orientation(img))
                     page = _page_mode(img)

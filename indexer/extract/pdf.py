@@ -123,7 +123,7 @@ class PdfSource:
             raise IngestError(f"{path.name}: {_PASSWORD}")
         return reader
 
-    def load(self, path: Path, frame: int, dpi: int) -> Image.Image:
+    def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
         with quiet_library():
             try:
                 doc = pdfium.PdfDocument(str(path), password="")

@@ -73,7 +73,7 @@ class TextSource:
         text = read_text(path)
         return [SourcePage(0, None, None, text if text.strip() else None)]
 
-    def load(self, path: Path, frame: int, dpi: int) -> NoReturn:
+    def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> NoReturn:
         raise IngestError(
             f"{path.name}: a text file has no page image; accepted page images: "
             "JPEG, PNG, TIFF, PDF"

@@ -145,8 +145,18 @@ def _analyse(
     return layout
 
 
-def extract_metadata(pages: list[str], *, languages: bool = True) -> dict[str, Found]:
-    """Date, sender, recipient and languages read from a letter's pages of text."""
+_PARTY = ("name", "role", "organisation", "country", "place")
+_SENDER = {f"sender.{k}" for k in _PARTY}
+_RECIPIENT = {f"recipient.{k}" for k in _PARTY}
+
+
+def extract_metadata(
+    pages: list[str], *, languages: bool = True, given: set[str] | frozenset = frozenset()
+) -> dict[str, Found]:
+    """Date, sender, recipient and languages read from a letter's pages of text.
+
+    A step whose every value is in `given` (already known) is skipped.
+    """
     if not isinstance(pages, list | tuple):
         return {}
     lines, head_end, tail_start = _collect(list(pages))
@@ -165,22 +175,32 @@ def extract_metadata(pages: list[str], *, languages: bool = True) -> dict[str, F
             prov = Provenance("extracted", line.raw, line.no, line.page, method)
             out[key] = Found(value, prov)
 
+    want_date = not {"date", "sender.place"} <= given
+    want_sender, want_recipient = not _SENDER <= given, not _RECIPIENT <= given
+    if not (want_date or want_sender or want_recipient):
+        return _languages(pages, out) if languages else out
     layout = _analyse(texts, joined, head_end, tail_start)
 
     first_page = [(i, texts[i]) for i in range(head_end) if lines[i].page == 1]
-    dated = find_date_line(first_page[:DATE_HEAD_LINES])
-    if dated is None:
+    dated = find_date_line(first_page[:DATE_HEAD_LINES]) if want_date else None
+    if dated is None and want_date:
         dated = find_date_line([(i, texts[i]) for i in range(len(lines))][-DATE_TAIL_LINES:])
     if dated:
         put("date", dated.value, dated.index, "date-line")
         put("date_as_written", dated.as_written, dated.index, "date-line")
         put("sender.place", dated.place, dated.index, "date-line")
 
-    _sender(texts, layout, dated.index if dated else None, put)
-    _recipient(texts, layout, put)
+    if want_sender:
+        _sender(texts, layout, dated.index if dated else None, put)
+    if want_recipient:
+        _recipient(texts, layout, put)
 
     if not languages:  # the caller knows them already: skip the costliest step
         return out
+    return _languages(pages, out)
+
+
+def _languages(pages: list[str], out: dict[str, Found]) -> dict[str, Found]:
     text = ""
     for page in pages:
         if len(text) >= MAX_CHARS:
