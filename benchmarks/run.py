@@ -582,6 +582,13 @@ def run(
         "gunicorn_workers_after_pages": web["memory_after_pages"],
         "gunicorn_worker_peak_mb": round(max(worker_peaks, default=0) / 1024, 1),
         "gunicorn_worker_peak_after_pages_mb": round(max(worker_peaks_end, default=0) / 1024, 1),
+        # Of the resident set at the end: the worker's own memory and mapped index pages.
+        "gunicorn_worker_anon_mb": round(
+            max((m.get("RssAnon", 0) for m in web["memory_after_pages"]), default=0) / 1024, 1
+        ),
+        "gunicorn_worker_file_mb": round(
+            max((m.get("RssFile", 0) for m in web["memory_after_pages"]), default=0) / 1024, 1
+        ),
     }
     ds = phase_datasette(db, workdir, searches, rounds, log)
     results["datasette"] = ds["search"]
@@ -716,7 +723,9 @@ def markdown(r: dict) -> str:
         "",
         f"Peak RSS (VmHWM) of a gunicorn worker: {mem['gunicorn_worker_peak_mb']} MB after "
         f"the query mix, {mem['gunicorn_worker_peak_after_pages_mb']} MB after pages and "
-        f"images; Datasette process: {mem['datasette_peak_mb']} MB.",
+        f"images (at the end: {mem.get('gunicorn_worker_anon_mb')} MB of its own, "
+        f"{mem.get('gunicorn_worker_file_mb')} MB of mapped index files, shared by the "
+        f"workers); Datasette process: {mem['datasette_peak_mb']} MB.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -86,13 +86,15 @@ def children(pid: int) -> list[int]:
 
 
 def memory_kb(pid: int) -> dict[str, int]:
-    """VmHWM (peak resident set) and VmRSS of a process, in kB."""
+    """VmHWM (peak resident set), VmRSS and its parts, in kB: RssAnon is the process's own
+    memory, RssFile the pages of mapped files (the index, shared with other workers and
+    given back under memory pressure)."""
     out = {}
     try:
         with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
             for line in fh:
                 key, _, value = line.partition(":")
-                if key in ("VmHWM", "VmRSS"):
+                if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
                     out[key] = int(value.split()[0])
     except OSError:
         pass

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import qparser, query
 from whoosh.reading import IndexReader
 
@@ -173,14 +176,28 @@ class Expanded(query.MultiTerm):
         return str(self.original)
 
 
-def _expand(q: query.Query, reader: IndexReader) -> query.Query:
+Lexicon = Callable[[str], list[str]]
+
+
+def _fuzzy_words(q: query.FuzzyTerm, words: list[str]) -> list[bytes]:
+    """The words within q.maxdist edits of q.text (Whoosh's measure: optimal string
+    alignment) sharing its first q.prefixlength letters, found in compiled code."""
+    prefix = q.text[: q.prefixlength]
+    found = process.extract(q.text, words, scorer=OSA.distance, score_cutoff=q.maxdist, limit=None)
+    return sorted(w.encode("utf-8") for w, _, _ in found if w.startswith(prefix))
+
+
+def _expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None) -> query.Query:
     if isinstance(q, Expanded):
         return q
     bare = isinstance(q, query.Every) and q.fieldname not in (None, "")
     if bare or isinstance(q, query.Wildcard | query.Prefix) and not q.text.strip("*?"):
         raise QueryError("a wildcard needs at least one letter, e.g. munition*")
-    if isinstance(q, query.MultiTerm):
+    if isinstance(q, query.FuzzyTerm) and lexicon is not None:
+        words = _fuzzy_words(q, lexicon(q.fieldname))
+    elif isinstance(q, query.MultiTerm):
         words = list(itertools.islice(q._btexts(reader), EXPANSION_LIMIT + 1))
+    if isinstance(q, query.MultiTerm):
         if len(words) > EXPANSION_LIMIT:
             raise QueryError(
                 f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
@@ -189,13 +206,16 @@ def _expand(q: query.Query, reader: IndexReader) -> query.Query:
         return Expanded(q, words)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: _expand(child, reader))
+    return q.apply(lambda child: _expand(child, reader, lexicon))
 
 
-def expand(q: query.Query, reader: IndexReader) -> query.Query:
+def expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None = None) -> query.Query:
     """Look up the words of wildcard, fuzzy and range terms once, refusing a term that
-    stands for more than EXPANSION_LIMIT words or a wildcard without letters."""
-    return _expand(q, reader)
+    stands for more than EXPANSION_LIMIT words or a wildcard without letters.
+
+    `lexicon(field)`, when given, lists a field's words, for fuzzy terms.
+    """
+    return _expand(q, reader, lexicon)
 
 
 def parse(text: str, schema, *, ocr: bool = False) -> query.Query:

@@ -5,19 +5,21 @@ Used by the CLI and the web app.  Results carry letter ids, never Whoosh documen
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
+import weakref
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from heapq import heappush, heapreplace
 from typing import Any
 
-from whoosh import collectors, query
+from whoosh import query
 
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import QueryError, expand, for_matching, highlight_terms, parse, suggest
+from .query import Expanded, QueryError, expand, for_matching, highlight_terms, parse, suggest
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
 from .store import IndexStore
@@ -171,32 +173,33 @@ def _filter_query(facet: Facet, values: list[str]) -> query.Query:
     return query.Or([query.Term(facet.field, v) for v in values])
 
 
-class _Top(collectors.TopCollector):
-    """The best `limit` documents by score, equal scores in id order.
+def _scored_parts(q: query.Query, boost: float = 1.0):
+    """(part, multiplier) pairs whose scores add up to the query's score on the letters the
+    query matches: Whoosh scores and/or as the sum of the matching parts, and-not and
+    and-maybe as their first part (plus the second where it matches); negations score
+    nothing.  Anything else is scored by its own matcher."""
+    if isinstance(q, query.Not):
+        return
+    kind = type(q)
+    if kind in (query.And, query.Or) and not getattr(q, "minmatch", 0):
+        for child in q.subqueries:
+            yield from _scored_parts(child, boost * q.boost)
+    elif kind is query.AndNot:
+        yield from _scored_parts(q.a, boost * q.boost)
+    elif kind is query.AndMaybe:
+        yield from _scored_parts(q.a, boost * q.boost)
+        yield from _scored_parts(q.b, boost * q.boost)
+    elif isinstance(q, Expanded):  # Whoosh scores it as an or of its words
+        for word in q.words:
+            yield query.Term(q.fieldname, word), boost * q.boost
+    else:
+        yield q, boost
 
-    Whoosh's own top collector orders ties by document number, which changes when the
-    index is rebuilt; `rank` gives each document number its place in id order.
-    """
 
-    def __init__(self, limit: int, rank: list[int]):
-        super().__init__(limit=limit)
-        self.rank = rank
-
-    def _collect(self, global_docnum, score):
-        items = self.items
-        self.total += 1
-        key = (score, -self.rank[global_docnum])
-        if len(items) < self.limit:
-            heappush(items, (key, global_docnum))
-        elif key > items[0][0]:
-            heapreplace(items, (key, global_docnum))
-            # Blocks that cannot beat the lowest kept score are skipped; one that could
-            # tie it is not, as a tie may still win on id.
-            self.minscore = items[0][0][0] * (1 - 1e-9)
-        return 0 - score
-
-    def ranked(self) -> list[tuple[int, float]]:
-        return [(d, key[0]) for key, d in sorted(self.items, reverse=True)]
+def _close_held(held: dict[str, Any]) -> None:
+    if held["searcher"] is not None:
+        held["searcher"].close()
+        held["searcher"] = None
 
 
 class LetterSearch:
@@ -205,9 +208,19 @@ class LetterSearch:
     def __init__(self, store: IndexStore):
         self.store = store
         self._lock = threading.Lock()
-        self._searcher = None
+        self._held: dict[str, Any] = {"searcher": None}
         self._stamp: tuple | None = None
         self._values: dict[str, list[tuple[str, ...]]] = {}
+        # The searcher holds the index files open: close them when this object goes.
+        weakref.finalize(self, _close_held, self._held)
+
+    @property
+    def _searcher(self):
+        return self._held["searcher"]
+
+    @_searcher.setter
+    def _searcher(self, value) -> None:
+        self._held["searcher"] = value
 
     def _stamp_now(self) -> tuple:
         info = self.store.info()
@@ -276,7 +289,7 @@ class LetterSearch:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
         req.validate()
         s = self.searcher()
-        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader())
+        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
         base = self._docs(s, for_matching(q))
         visible = None if req.unpublished else self._published(s)
         if visible is not None:
@@ -357,6 +370,55 @@ class LetterSearch:
             return self._all(s) - self._docs(s, q.query)
         return set(s.docs_for_query(q))
 
+    def _scores(self, s, q: query.Query, allowed: set[int]) -> dict[int, float]:
+        """The relevance score of each allowed letter, part by part of the query.
+
+        Only the allowed letters are scored: a part whose posting list is much longer than
+        the allowed set jumps from one allowed letter to the next.
+        """
+        parts = list(_scored_parts(q))
+        scores: dict[int, float] = {}
+        get = scores.get
+        targets = sorted(allowed)
+        context = s.context()
+        for sub, offset in s.leaf_searchers():
+            count = sub.doc_count_all()
+            lo, hi = bisect_left(targets, offset), bisect_left(targets, offset + count)
+            local = [d - offset for d in targets[lo:hi]]
+            if not local:
+                continue
+            wanted = set(local)
+            jump = len(local) * 8 < count
+            for part, boost in parts:
+                m = part.matcher(sub, context)
+                if jump:
+                    for d in local:
+                        if not m.is_active():
+                            break
+                        if m.id() < d:
+                            m.skip_to(d)
+                            if not m.is_active():
+                                break
+                        if m.id() == d:
+                            scores[d + offset] = get(d + offset, 0.0) + m.score() * boost
+                else:
+                    while m.is_active():
+                        d = m.id()
+                        if d in wanted:
+                            scores[d + offset] = get(d + offset, 0.0) + m.score() * boost
+                        m.next()
+        return scores
+
+    def _lexicon(self, fieldname: str) -> list[str]:
+        """Every word of a field (cached per searcher), for fuzzy terms."""
+        key = f"__lexicon_{fieldname}__"
+        cached = self._values.get(key)
+        if cached is None:
+            reader = self.searcher().reader()
+            cached = [w.decode("utf-8") for w in reader.lexicon(fieldname)]
+            self._values[key] = cached  # type: ignore[assignment]
+        return cached  # type: ignore[return-value]
+
     def _all(self, s) -> set[int]:
         cached = self._values.get("__all__")
         if cached is None:
@@ -378,14 +440,12 @@ class LetterSearch:
     def _page(self, s, q, allowed: set[int], req: SearchRequest) -> list[Hit]:
         start = (req.page - 1) * req.per_page
         if req.sort == "relevance" and not isinstance(q, query.Every):
-            if start >= len(allowed):
-                order: list[tuple[int, float | None]] = []
-            else:
-                top = _Top(start + req.per_page, self._rank(s))
-                s.search_with_collector(
-                    for_matching(q), collectors.FilterCollector(top, allow=allowed)
-                )
-                order = top.ranked()  # type: ignore[assignment]
+            scores = self._scores(s, for_matching(q), allowed) if start < len(allowed) else {}
+            rank = self._rank(s)
+            best = heapq.nlargest(
+                start + req.per_page, allowed, key=lambda d: (scores.get(d, 0.0), -rank[d])
+            )
+            order: list[tuple[int, float | None]] = [(d, scores.get(d, 0.0)) for d in best]
         else:
             starts, _, ids = self._columns(s)
             sign = -1 if req.sort == "-date" else 1
@@ -416,7 +476,7 @@ class LetterSearch:
         if not q.strip():
             return {}
         s = self.searcher()
-        parsed = expand(parse(q, s.schema, ocr=ocr), s.reader())
+        parsed = expand(parse(q, s.schema, ocr=ocr), s.reader(), self._lexicon)
         return highlight_terms(parsed, s.reader())
 
     def get(self, letter_id: str) -> dict[str, Any] | None:

@@ -120,7 +120,13 @@ class IndexStore:
 
     @contextmanager
     def writer(self, ix: whoosh_index.Index, **kwargs) -> Iterator:
-        """Yield a Whoosh writer; commit on success, cancel and re-raise on error."""
+        """Yield a Whoosh writer; commit on success, cancel and re-raise on error.
+
+        Segments are written as separate files, not one compound file: Whoosh reads each
+        part of a compound file into memory when it opens it (a 400 MB index became
+        400 MB of every web worker's memory); separate files are read as needed.
+        """
+        kwargs.setdefault("compound", False)
         try:
             w = ix.writer(timeout=WRITE_TIMEOUT, **kwargs)
         except LockError as exc:

@@ -1,5 +1,5 @@
-"""The fast indexing path gives the Whoosh analyzers' terms; word-gram phrases find what
-positional phrases find."""
+"""Fast paths give what Whoosh's own would: the indexing path the analyzers' terms,
+word-gram phrases the positional phrases' letters, fuzzy terms the same words."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import random
 
 import pytest
 from whoosh import fields, query
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from benchmarks import generate
 from indexer import analysis
-from indexer.query import for_matching
+from indexer.query import _fuzzy_words, for_matching
 from indexer.schema import FOLD, STEM, Text, WordGrams
 from tests.conftest import SEEDS, Env
 
@@ -51,13 +52,58 @@ def test_grams_are_pairs_and_triples_of_stems():
     assert terms == {"the arm", "arm trade", "trade treati", "the arm trade", "arm trade treati"}
 
 
-def test_gram_phrases_match_exactly_the_positional_phrases(tmp_path):
-    """Over 300 synthetic letters: 2- to 5-word phrases (taken from the texts, and
-    shuffled so some words occur but not in that order) give the same letters both ways."""
-    env = Env(tmp_path)
-    generate.generate(tmp_path / "archive", 300, seed=7, images=0)
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """300 synthetic letters (a tenth with OCR-like noise), indexed."""
+    root = tmp_path_factory.mktemp("synthetic")
+    env = Env(root)
+    generate.generate(root / "archive", 300, seed=7, images=0)
     assert not env.build().errors
     search = env.search()
+    yield search
+    search.close()
+
+
+def test_segments_are_separate_files_not_one_compound_file(synthetic):
+    # Whoosh copies every part of a compound segment into memory when it opens it.
+    files = [p.name for p in synthetic.store.current_dir().iterdir()]
+    assert any(name.endswith(".pst") for name in files)
+    assert not any(name.endswith(".seg") for name in files)
+
+
+@pytest.mark.parametrize("fieldname", ["exact", "title"])
+def test_fuzzy_words_are_whooshs_words(synthetic, fieldname):
+    s = synthetic.searcher()
+    reader = s.reader()
+    lexicon = synthetic._lexicon(fieldname)
+    rng = random.Random(5)
+    found = 0
+    for word in rng.sample(lexicon, 60) + ["extradtion", "negotiatoin", "munitlons"]:
+        for maxdist, prefix in ((1, 1), (2, 1), (1, 0), (2, 2)):
+            fuzzy = query.FuzzyTerm(fieldname, word, maxdist=maxdist, prefixlength=prefix)
+            mine = _fuzzy_words(fuzzy, lexicon)
+            # Whoosh's definition (its own distance function, a swap of neighbours is
+            # one edit) applied to every word ...
+            expected = [
+                w.encode()
+                for w in sorted(lexicon)
+                if w.startswith(word[:prefix]) and damerau_levenshtein(w, word) <= maxdist
+            ]
+            assert mine == expected, word
+            # ... which finds all that Whoosh's index automaton finds (it counts a swap
+            # of neighbours as two edits, so it finds fewer; it fails on words no longer
+            # than the prefix).
+            assert len(word) <= prefix or set(
+                reader.terms_within(fieldname, word, maxdist, prefix=prefix)
+            ) <= {w.decode() for w in mine}
+            found += len(mine) > 1
+    assert found > 30  # many words have neighbours, so the comparison means something
+
+
+def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
+    """Over 300 synthetic letters: 2- to 5-word phrases (taken from the texts, and
+    shuffled so some words occur but not in that order) give the same letters both ways."""
+    search = synthetic
     s = search.searcher()
     rng = random.Random(3)
     stems = [analysis.stemmed_words(s.stored_fields(d)["pages_text"][0]) for d in range(40)]
@@ -82,7 +128,6 @@ def test_gram_phrases_match_exactly_the_positional_phrases(tmp_path):
                         *(set(s.docs_for_query(query.Term("content", w))) for w in phrase)
                     )
                 )
-    search.close()
     assert checked == 480
     assert nonempty > 300  # phrases taken from the texts are found
     assert differs > 50  # and many have letters with all the words, not in that order

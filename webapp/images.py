@@ -33,7 +33,7 @@ bp = Blueprint("images", __name__)
 # size -> (width in pixels or None for the full scan, JPEG quality)
 SIZES = {"thumb": (240, 80), "screen": (1400, 85), "full": (None, 90)}
 MAX_AGE = 86400  # a day; after that the browser revalidates with If-None-Match
-RECIPE = 1  # bump when the way derivatives are made changes
+RECIPE = 2  # bump when the way derivatives are made changes
 
 
 class ImageFailed(Exception):
@@ -70,7 +70,9 @@ def _render(source: Path, frame: int, size: str, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            img.save(fh, "JPEG", quality=quality, optimize=True, progressive=size != "thumb")
+            # Baseline, not progressive: a progressive encode took 4 times as long (110 ms
+            # against 25 ms for a 1400 px page) for little gain on a local network.
+            img.save(fh, "JPEG", quality=quality, optimize=True)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
