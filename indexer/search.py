@@ -19,7 +19,7 @@ from whoosh import query
 
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import Expanded, QueryError, expand, for_matching, highlight_terms, parse, suggest
+from .query import QueryError, expand, for_matching, highlight_terms, parse, suggest
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
 from .store import IndexStore
@@ -189,9 +189,6 @@ def _scored_parts(q: query.Query, boost: float = 1.0):
     elif kind is query.AndMaybe:
         yield from _scored_parts(q.a, boost * q.boost)
         yield from _scored_parts(q.b, boost * q.boost)
-    elif isinstance(q, Expanded):  # Whoosh scores it as an or of its words
-        for word in q.words:
-            yield query.Term(q.fieldname, word), boost * q.boost
     else:
         yield q, boost
 

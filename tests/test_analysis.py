@@ -131,3 +131,36 @@ def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
     assert checked == 480
     assert nonempty > 300  # phrases taken from the texts are found
     assert differs > 50  # and many have letters with all the words, not in that order
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "treaty",
+        '"arms trade treaty"',
+        "(sanctions OR embargo) AND ceasefire NOT extradition",
+        "negoti*",
+        "extradtion~",
+        "title:agreement",
+        "ministry -embassy",
+        '"the assurances of my highest consideration"',
+    ],
+)
+def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
+    """Whoosh's own scores differ from the sum of the parts only by a constant (it adds
+    1.0 for a NOT inside an AND), so the letters rank the same way."""
+    from indexer.query import expand, parse
+
+    search = synthetic
+    s = search.searcher()
+    q = expand(parse(text, s.schema), s.reader(), search._lexicon)
+    run = for_matching(q)
+    whoosh = dict(s.search(run, limit=None).items())
+    allowed = search._docs(s, run)
+    assert set(whoosh) == allowed and len(allowed) > 2, text
+    mine = search._scores(s, run, allowed)
+    assert mine.keys() <= allowed
+    offsets = [whoosh[d] - mine.get(d, 0.0) for d in allowed]
+    assert max(offsets) - min(offsets) == pytest.approx(0.0, abs=1e-9), text
+    assert min(offsets) == pytest.approx(0.0, abs=1e-9) or "NOT" in text
+    assert len(set(mine.values())) > 2  # scores that differ, so the order is tested
