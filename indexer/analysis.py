@@ -9,7 +9,6 @@ times faster.  `tests/test_analysis.py` holds both paths to giving the same term
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
@@ -17,7 +16,7 @@ from whoosh.support.charset import accent_map
 # Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
 # "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
 TOKENS = r"\w+(?:\.\w+)*"
-_WORD = re.compile(TOKENS)
+WORD = re.compile(TOKENS)
 
 # Word form -> folded form and folded form -> stem.  Bounded: cleared when full (a real
 # archive's vocabulary fits many times over).
@@ -50,7 +49,7 @@ def folded_words(text: str) -> list[str]:
     """Every word of the text, folded, in order (what FOLD yields)."""
     get = _folded.get
     out = []
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         f = get(word)
         out.append(f if f is not None else fold(word))
     return out
@@ -64,12 +63,6 @@ def stemmed_words(text: str) -> list[str]:
         s = get(word)
         out.append(s if s is not None else stem(word))
     return out
-
-
-def word_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """(folded word, start, end) for every word of the text."""
-    for m in _WORD.finditer(text):
-        yield fold(m.group()), m.start(), m.end()
 
 
 def grams(stems: list[str]) -> list[str]:

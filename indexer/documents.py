@@ -54,6 +54,23 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
     }
 
 
+# Fields whose values the facet column repeats; KEYWORD fields split on commas.
+FACET_FIELDS = ("country", "years", "year", "language", "source", "recipient_facet")
+_COMMAS = ("years", "language", "recipient_facet")
+
+
+def facet_values(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """The terms each facet field of `doc` is indexed with (as Whoosh splits them)."""
+    out = {}
+    for name in FACET_FIELDS:
+        value = doc.get(name)
+        if not value:
+            continue
+        parts = [v.strip() for v in value.split(",")] if name in _COMMAS else [value]
+        out[name] = list(dict.fromkeys(v for v in parts if v))
+    return out
+
+
 def to_document(letter: Letter) -> dict[str, Any]:
     """The fields Whoosh indexes and stores for one letter."""
     doc: dict[str, Any] = {
@@ -98,4 +115,5 @@ def to_document(letter: Letter) -> dict[str, Any]:
         doc["year"] = str(letter.date.year)
         doc["years"] = ",".join(str(y) for y in letter.date.years()[:200])
         doc["decade"] = f"{letter.date.decade}s"
+    doc["facets"] = facet_values(doc)
     return doc

@@ -17,6 +17,7 @@ from typing import Any
 
 from whoosh import query
 
+from .documents import FACET_FIELDS
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
 from .query import QueryError, expand, for_matching, highlight_terms, parse, suggest
@@ -25,6 +26,7 @@ from .snippets import Snippet, lead, snippets
 from .store import IndexStore
 
 PER_PAGE_MAX = 100
+SIMILAR_CACHE = 5000  # letters whose "more like this" list is remembered per searcher
 FACET_LIMIT = 100  # values per facet, most frequent first (selected values always kept)
 SORTS = ("relevance", "date", "-date")
 # What the date column gives for undated letters (decoded, or as the raw sortable key);
@@ -152,21 +154,29 @@ def _ymd(day) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _column(reader, fieldname: str, default) -> list:
-    """A sortable field's values by document number, across segments.
+def _column(reader, fieldname: str, default, convert: Callable | None = None) -> list:
+    """A column's values by document number, across segments.
 
-    A segment where no document had the field has no column for it: its documents get
-    `default`.
+    `convert` turns raw column values into field values (faster than Whoosh's own
+    translation, value by value).  A segment where no document had the field has no
+    column for it: its documents get `default`.
     """
     values: list = []
     for sub, _offset in reader.leaf_readers():
         count = sub.doc_count_all()
         if sub.has_column(fieldname):
-            column = sub.column_reader(fieldname)
-            values.extend(column[d] for d in range(count))
+            if convert is None:
+                values.extend(sub.column_reader(fieldname))
+            else:
+                values.extend(map(convert, sub.column_reader(fieldname, translate=False)))
         else:
             values.extend([default] * count)
     return values
+
+
+def _day(raw: int) -> int:
+    """A date column's raw value (Whoosh's sortable form of a signed 32-bit int) as YYYYMMDD."""
+    return raw - (1 << 31)
 
 
 def _filter_query(facet: Facet, values: list[str]) -> query.Query:
@@ -245,13 +255,25 @@ class LetterSearch:
     def _field_values(self, s, fieldname: str) -> list[tuple[str, ...]]:
         """Each document's values of a field, held in a list by document number."""
         values = self._values.get(fieldname)
+        if values is None and fieldname in FACET_FIELDS:
+            column = self._values.get("__facets__")
+            if column is None:
+                column = _column(s.reader(), "facets", {})
+                self._values["__facets__"] = column  # type: ignore[assignment]
+            values = [tuple(v.get(fieldname, ())) for v in column]  # type: ignore[union-attr]
+            self._values[fieldname] = values
         if values is None:
             reader = s.reader()
             acc: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
-            for btext in reader.lexicon(fieldname):
-                text = btext.decode("utf-8")
-                for docnum in reader.postings(fieldname, btext).all_ids():
-                    acc[docnum].append(text)
+            # Segment by segment: a term looked up through the whole index is looked up
+            # in every segment.
+            for sub, offset in reader.leaf_readers():
+                if fieldname not in sub.indexed_field_names():
+                    continue
+                for btext in sub.lexicon(fieldname):
+                    text = btext.decode("utf-8")
+                    for docnum in sub.postings(fieldname, btext).all_ids():
+                        acc[docnum + offset].append(text)
             values = [tuple(v) for v in acc]
             self._values[fieldname] = values
         return values
@@ -262,10 +284,10 @@ class LetterSearch:
         if cached is None:
             reader = s.reader()
             undated = _UNDATED[0]
-            ids = [i.decode() if isinstance(i, bytes) else i for i in _column(reader, "id", "")]
+            ids = _column(reader, "id", "", bytes.decode)
             cached = [
-                _column(reader, "date_start", undated),
-                _column(reader, "date_end", undated),
+                _column(reader, "date_start", undated, _day),
+                _column(reader, "date_end", undated, _day),
                 ids,
             ]
             self._values["__columns__"] = cached  # type: ignore[assignment]
@@ -497,8 +519,18 @@ class LetterSearch:
         return cached[0]
 
     def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
-        """Letters whose words are most like this letter's."""
+        """Letters whose words are most like this letter's (remembered per searcher: the
+        search behind it scores every letter sharing its key words)."""
         s = self.searcher()
+        similar = self._values.setdefault("__similar__", {})  # type: ignore[arg-type]
+        key = (letter_id, limit)
+        if key not in similar:
+            if len(similar) >= SIMILAR_CACHE:
+                similar.clear()  # type: ignore[attr-defined]
+            similar[key] = self._similar(s, letter_id, limit)  # type: ignore[index]
+        return similar[key]  # type: ignore[index,return-value]
+
+    def _similar(self, s, letter_id: str, limit: int) -> list[dict[str, Any]]:
         docnum = s.document_number(id=letter_id)
         if docnum is None:
             return []

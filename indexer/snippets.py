@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from .analysis import stem, word_spans
+from .analysis import WORD, fold, stem
 
 CONTEXT = 70  # characters of context on each side of a hit
 
@@ -22,11 +22,15 @@ def match_spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
     words = terms.get("exact", set())
     if not (stems or words):
         return []
-    spans = []
-    for folded, start, end in word_spans(text):
+    # Decide once per distinct word form, then mark its occurrences.
+    hits = set()
+    for word in set(WORD.findall(text)):
+        folded = fold(word)
         if folded in words or stem(folded) in stems:
-            spans.append((start, end))
-    return spans
+            hits.add(word)
+    if not hits:
+        return []
+    return [(m.start(), m.end()) for m in WORD.finditer(text) if m.group() in hits]
 
 
 def _word_edge(text: str, pos: int, step: int) -> int:

@@ -13,6 +13,7 @@ from benchmarks import generate
 from indexer import analysis
 from indexer.query import _fuzzy_words, for_matching
 from indexer.schema import FOLD, STEM, Text, WordGrams
+from indexer.snippets import match_spans
 from tests.conftest import SEEDS, Env
 
 SAMPLES = [
@@ -43,8 +44,19 @@ def test_word_lists_follow_the_analyzers():
     for text in texts():
         assert analysis.folded_words(text) == [t.text for t in FOLD(text)]
         assert analysis.stemmed_words(text) == [t.text for t in STEM(text)]
-        spans = [(t.text, t.startchar, t.endchar) for t in FOLD(text, chars=True)]
-        assert list(analysis.word_spans(text)) == spans
+
+
+def test_snippet_spans_follow_the_analyzer():
+    for n, text in enumerate(texts()):
+        # Whoosh reuses one token object: copy what each token says.
+        tokens = [(t.text, t.startchar, t.endchar) for t in FOLD(text, chars=True)]
+        rng = random.Random(n)
+        picked = [w for w, _, _ in rng.sample(tokens, min(4, len(tokens)))]
+        stems = {analysis.stem(w) for w in picked[:2]}
+        exact = set(picked[2:])
+        expected = [(a, b) for w, a, b in tokens if w in exact or analysis.stem(w) in stems]
+        assert match_spans(text, {"content": stems, "exact": exact}) == expected
+        assert len(expected) >= len(picked)
 
 
 def test_grams_are_pairs_and_triples_of_stems():
@@ -164,3 +176,18 @@ def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
     assert max(offsets) - min(offsets) == pytest.approx(0.0, abs=1e-9), text
     assert min(offsets) == pytest.approx(0.0, abs=1e-9) or "NOT" in text
     assert len(set(mine.values())) > 2  # scores that differ, so the order is tested
+
+
+def test_facet_column_holds_the_indexed_facet_terms(synthetic):
+    from indexer.documents import FACET_FIELDS
+
+    s = synthetic.searcher()
+    reader = s.reader()
+    for fieldname in FACET_FIELDS:
+        from_terms: list[set[str]] = [set() for _ in range(reader.doc_count_all())]
+        for btext in reader.lexicon(fieldname):
+            for d in reader.postings(fieldname, btext).all_ids():
+                from_terms[d].add(btext.decode())
+        from_column = synthetic._field_values(s, fieldname)
+        assert [set(v) for v in from_column] == from_terms, fieldname
+        assert sum(map(len, from_terms)) >= reader.doc_count_all() * 0.9, fieldname
