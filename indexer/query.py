@@ -279,10 +279,21 @@ def highlight_terms(q: query.Query, reader: IndexReader) -> dict[str, set[str]]:
     return out
 
 
-def suggest(text: str, q: query.Query, searcher) -> str | None:
+def closest_word(word: str, words: list[str], reader: IndexReader) -> str | None:
+    """The indexed word nearest to `word` (at most 2 edits): fewest edits, then the most
+    frequent (ties as Whoosh's corrector breaks them)."""
+    found = process.extract(word, words, scorer=OSA.distance, score_cutoff=2, limit=None)
+    found = [(dist, w) for w, dist, _ in found if w != word]
+    if not found:
+        return None
+    fewest = min(dist for dist, _ in found)
+    near = [w for dist, w in found if dist == fewest]
+    return max(near, key=lambda w: (reader.frequency("exact", w), w))
+
+
+def suggest(text: str, q: query.Query, searcher, lexicon: Lexicon) -> str | None:
     """Did-you-mean: the query string with unknown words replaced by close indexed words."""
     reader = searcher.reader()
-    corrector = searcher.corrector("exact")
     replacements = []
     for leaf, negated in _leaves(q):
         if negated or not isinstance(leaf, query.Term) or leaf.fieldname != "content":
@@ -291,9 +302,9 @@ def suggest(text: str, q: query.Query, searcher) -> str | None:
         if start is None or end is None or reader.doc_frequency("content", leaf.text):
             continue
         word = text[start:end]
-        found = corrector.suggest(word.lower(), limit=1, maxdist=2)
-        if found and found[0] != word.lower():
-            replacements.append((start, end, found[0]))
+        found = closest_word(word.lower(), lexicon("exact"), reader)
+        if found:
+            replacements.append((start, end, found))
     if not replacements:
         return None
     out = text

@@ -344,7 +344,7 @@ class LetterSearch:
             unsearched = len(image_only - allowed)
         hits = self._page(s, q, allowed, req)
         total = len(allowed)
-        did_you_mean = suggest(req.q, q, s) if req.q and total < 3 else None
+        did_you_mean = suggest(req.q, q, s, self._lexicon) if req.q and total < 3 else None
         return SearchResult(
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
         )

@@ -191,3 +191,28 @@ def test_facet_column_holds_the_indexed_facet_terms(synthetic):
         from_column = synthetic._field_values(s, fieldname)
         assert [set(v) for v in from_column] == from_terms, fieldname
         assert sum(map(len, from_terms)) >= reader.doc_count_all() * 0.9, fieldname
+
+
+def test_did_you_mean_picks_the_nearest_then_most_frequent_word(synthetic):
+    from indexer.query import closest_word
+
+    s = synthetic.searcher()
+    reader = s.reader()
+    lexicon = synthetic._lexicon("exact")
+    rng = random.Random(9)
+    compared = 0
+    for word in rng.sample([w for w in lexicon if len(w) >= 5 and w.isalpha()], 80):
+        i = rng.randrange(len(word))
+        typo = word[:i] + rng.choice("aeiouxz") + word[i + 1 :]  # one letter changed
+        if typo in lexicon:
+            continue
+        near = [(damerau_levenshtein(w, typo), w) for w in lexicon]
+        fewest = min(d for d, w in near if w != typo)
+        best = max(
+            (w for d, w in near if d == fewest and w != typo),
+            key=lambda w: (reader.frequency("exact", w), w),
+        )
+        assert fewest == 1
+        assert closest_word(typo, lexicon, reader) == best, typo
+        compared += 1
+    assert compared > 50
