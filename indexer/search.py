@@ -5,13 +5,16 @@ Used by the CLI and the web app.  Results carry letter ids, never Whoosh documen
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import threading
+import time
 import weakref
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +29,7 @@ from .snippets import Snippet, lead, snippets
 from .store import IndexStore
 
 PER_PAGE_MAX = 100
+RETIRE_AFTER = 60.0  # seconds a replaced searcher stays open for searches still using it
 SIMILAR_CACHE = 5000  # letters whose "more like this" list is remembered per searcher
 FACET_LIMIT = 100  # values per facet, most frequent first (selected values always kept)
 SORTS = ("relevance", "date", "-date")
@@ -203,7 +207,22 @@ def _scored_parts(q: query.Query, boost: float = 1.0):
         yield q, boost
 
 
+def _serialised(method):
+    """Run a LetterSearch method holding its searcher: Whoosh reads index files through
+    shared file objects, so two threads must not read through one searcher at once."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._use:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def _close_held(held: dict[str, Any]) -> None:
+    for _, searcher in held["retired"]:
+        searcher.close()
+    held["retired"] = []
     if held["searcher"] is not None:
         held["searcher"].close()
         held["searcher"] = None
@@ -215,7 +234,8 @@ class LetterSearch:
     def __init__(self, store: IndexStore):
         self.store = store
         self._lock = threading.Lock()
-        self._held: dict[str, Any] = {"searcher": None}
+        self._use = threading.RLock()
+        self._held: dict[str, Any] = {"searcher": None, "retired": []}
         self._stamp: tuple | None = None
         self._values: dict[str, list[tuple[str, ...]]] = {}
         # The searcher holds the index files open: close them when this object goes.
@@ -242,15 +262,24 @@ class LetterSearch:
                 self._searcher = self.store.open().searcher()
                 self._stamp = stamp
                 self._values = {}
+                # Another thread may still be searching with the old searcher: close it
+                # only when no search can still be running on it.
+                retired = self._held["retired"]
                 if old is not None:
-                    old.close()
+                    retired.append((time.monotonic(), old))
+                while retired and time.monotonic() - retired[0][0] > RETIRE_AFTER:
+                    retired.pop(0)[1].close()
             return self._searcher
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._use, self._lock:
+            _close_held(self._held)
+
+    @contextmanager
+    def using(self):
+        """The current Whoosh searcher, for a caller's own reads, held for the block."""
+        with self._use:
+            yield self.searcher()
 
     def _field_values(self, s, fieldname: str) -> list[tuple[str, ...]]:
         """Each document's values of a field, held in a list by document number."""
@@ -304,6 +333,7 @@ class LetterSearch:
             if a not in _UNDATED and a <= hi and b >= lo
         }
 
+    @_serialised
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
         req.validate()
@@ -490,6 +520,7 @@ class LetterSearch:
         return hits
 
     # -- single letters --------------------------------------------------------------
+    @_serialised
     def query_terms(self, q: str, *, ocr: bool = False) -> dict[str, set[str]]:
         """The indexed words a query matches, by field: feed to snippets.match_spans."""
         if not q.strip():
@@ -498,6 +529,7 @@ class LetterSearch:
         parsed = expand(parse(q, s.schema, ocr=ocr), s.reader(), self._lexicon)
         return highlight_terms(parsed, s.reader())
 
+    @_serialised
     def get(self, letter_id: str) -> dict[str, Any] | None:
         """The stored metadata and page texts of one letter, or None."""
         s = self.searcher()
@@ -518,6 +550,7 @@ class LetterSearch:
             self._values["__published__"] = cached  # type: ignore[assignment]
         return cached[0]
 
+    @_serialised
     def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
         """Letters whose words are most like this letter's (remembered per searcher: the
         search behind it scores every letter sharing its key words)."""
@@ -540,6 +573,7 @@ class LetterSearch:
         results = s.more_like(docnum, "content", text=text, top=limit, filter=self._published(s))
         return [json.loads(h["meta"]) for h in results]
 
+    @_serialised
     def stats(self) -> dict[str, Any]:
         """What the collection holds: letters, pages, date span, text sources, years, countries."""
         s = self.searcher()
@@ -575,6 +609,7 @@ class LetterSearch:
         self._values["__stats__"] = [stats]  # type: ignore[assignment]
         return stats
 
+    @_serialised
     def ids(self) -> list[str]:
         return sorted(f["id"] for f in self.searcher().all_stored_fields())
 

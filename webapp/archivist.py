@@ -125,8 +125,8 @@ def _drafts() -> list[dict[str, Any]]:
     archive, jobs = get_archive(), get_jobs()
     ids = {i for i in archive.ids() if drafts.is_provisional(i)}
     try:
-        searcher = get_search().searcher()
-        ids |= {f["id"] for f in searcher.documents(status="draft")}
+        with get_search().using() as searcher:
+            ids |= {f["id"] for f in searcher.documents(status="draft")}
     except IndexMissing:
         pass
     out = []
