@@ -179,12 +179,20 @@ class Expanded(query.MultiTerm):
 Lexicon = Callable[[str], list[str]]
 
 
+def _within(word: str, words: list[str], maxdist: int) -> list[tuple[str, int]]:
+    """(w, edits) for the words within `maxdist` edits of `word`, by Whoosh's measure
+    (optimal string alignment: a swap of neighbours is one edit), in compiled code."""
+    found = process.extract(word, words, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+    return [(w, dist) for w, dist, _ in found]
+
+
 def _fuzzy_words(q: query.FuzzyTerm, words: list[str]) -> list[bytes]:
-    """The words within q.maxdist edits of q.text (Whoosh's measure: optimal string
-    alignment) sharing its first q.prefixlength letters, found in compiled code."""
+    """The words a fuzzy term stands for: within q.maxdist edits of q.text, sharing its
+    first q.prefixlength letters."""
     prefix = q.text[: q.prefixlength]
-    found = process.extract(q.text, words, scorer=OSA.distance, score_cutoff=q.maxdist, limit=None)
-    return sorted(w.encode("utf-8") for w, _, _ in found if w.startswith(prefix))
+    return sorted(
+        w.encode("utf-8") for w, _ in _within(q.text, words, q.maxdist) if w.startswith(prefix)
+    )
 
 
 def _expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None) -> query.Query:
@@ -193,11 +201,11 @@ def _expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None) -> que
     bare = isinstance(q, query.Every) and q.fieldname not in (None, "")
     if bare or isinstance(q, query.Wildcard | query.Prefix) and not q.text.strip("*?"):
         raise QueryError("a wildcard needs at least one letter, e.g. munition*")
-    if isinstance(q, query.FuzzyTerm) and lexicon is not None:
-        words = _fuzzy_words(q, lexicon(q.fieldname))
-    elif isinstance(q, query.MultiTerm):
-        words = list(itertools.islice(q._btexts(reader), EXPANSION_LIMIT + 1))
     if isinstance(q, query.MultiTerm):
+        if isinstance(q, query.FuzzyTerm) and lexicon is not None:
+            words = _fuzzy_words(q, lexicon(q.fieldname))
+        else:
+            words = list(itertools.islice(q._btexts(reader), EXPANSION_LIMIT + 1))
         if len(words) > EXPANSION_LIMIT:
             raise QueryError(
                 f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
@@ -282,8 +290,7 @@ def highlight_terms(q: query.Query, reader: IndexReader) -> dict[str, set[str]]:
 def closest_word(word: str, words: list[str], reader: IndexReader) -> str | None:
     """The indexed word nearest to `word` (at most 2 edits): fewest edits, then the most
     frequent (ties as Whoosh's corrector breaks them)."""
-    found = process.extract(word, words, scorer=OSA.distance, score_cutoff=2, limit=None)
-    found = [(dist, w) for w, dist, _ in found if w != word]
+    found = [(dist, w) for w, dist in _within(word, words, 2) if w != word]
     if not found:
         return None
     fewest = min(dist for dist, _ in found)
