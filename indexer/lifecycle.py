@@ -15,13 +15,15 @@ from typing import Any
 
 from .archive import Archive, fsync_dir
 from .errors import MissiveError
+from .pipeline import _sources
 from .records import STATUSES, Letter
 from .sidecar import SIDECAR, SidecarError, parse_sidecar
 from .store import write_atomic
 
 HISTORY = "history.jsonl"
 HISTORY_DIR = "history"
-_TRANSCRIPT = re.compile(r"^page-\d{3}\.txt$")
+# A page's transcript, with any zero padding, as the reader (indexer.pipeline) finds it.
+_TRANSCRIPT = re.compile(r"^page-0*(\d+)\.txt$", re.IGNORECASE)
 
 
 class ChangeError(MissiveError):
@@ -49,10 +51,8 @@ def _log(folder: Path, entry: dict[str, Any]) -> None:
         fsync_dir(folder)  # the new file's name must be on disk too
 
 
-def _keep_previous(folder: Path, name: str, stamp: str) -> str | None:
-    current = folder / name
-    if not current.exists():
-        return None
+def _keep(folder: Path, name: str, stamp: str, content: bytes) -> str:
+    """Write `content` into the history as `history/<name>.<stamp>`; return that path."""
     if not (folder / HISTORY_DIR).is_dir():
         (folder / HISTORY_DIR).mkdir()
         fsync_dir(folder)
@@ -61,8 +61,16 @@ def _keep_previous(folder: Path, name: str, stamp: str) -> str | None:
     while (folder / kept).exists():  # two changes within one second
         n += 1
         kept = f"{base}-{n}"
-    write_atomic(folder / kept, current.read_bytes())
+    write_atomic(folder / kept, content)
     return kept
+
+
+def _keep_previous(folder: Path, name: str, stamp: str) -> str | None:
+    """Keep the letter's file `name` in the history before it is replaced (None: no file)."""
+    current = folder / name
+    if not current.exists():
+        return None
+    return _keep(folder, name, stamp, current.read_bytes())
 
 
 def history(archive: Archive, letter_id: str) -> list[dict[str, Any]]:
@@ -95,6 +103,49 @@ def last_text_change(folder: Path) -> str | None:
     return last
 
 
+def _sidecar_or_empty(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / SIDECAR).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def transcript_files(folder: Path, n: int) -> tuple[str, list[str]]:
+    """The transcript file of page `n` as the reader takes it, and its duplicates.
+
+    Returns the name a correction of page `n` writes (the sidecar's `pages[n-1].transcript`;
+    else the existing `page-N.txt` whatever its zero padding, `page-001.txt` preferred; else
+    `page-NNN.txt`) and the other files with the same page number (`page-01.txt` beside
+    `page-001.txt`), which the reader could take instead. A transcript-only letter's pages
+    are its transcripts in number order, so its page `n` is the n-th of them.
+    """
+    data = _sidecar_or_empty(folder)
+    specs = data.get("pages") if isinstance(data.get("pages"), list) else []
+    spec = specs[n - 1] if 0 < n <= len(specs) and isinstance(specs[n - 1], dict) else {}
+    given = spec.get("transcript")
+    if isinstance(given, str) and given not in ("", ".", "..") and Path(given).name == given:
+        return given, []
+    by_number: dict[int, list[str]] = {}
+    for path in sorted(folder.iterdir()):
+        m = _TRANSCRIPT.match(path.name)
+        if m and path.is_file():
+            by_number.setdefault(int(m[1]), []).append(path.name)
+    number = n
+    if by_number and not specs:
+        try:
+            transcript_only = not _sources(folder, {})
+        except MissiveError:
+            transcript_only = False  # more than one PDF: the reader refuses it anyway
+        if transcript_only:
+            numbers = sorted(by_number)
+            number = numbers[n - 1] if n <= len(numbers) else n
+    names = by_number.get(number, [])
+    canonical = f"page-{number:03d}.txt"
+    target = canonical if canonical in names or not names else names[0]
+    return target, [name for name in names if name != target]
+
+
 def write_transcript(
     archive: Archive,
     letter_id: str,
@@ -106,36 +157,43 @@ def write_transcript(
 ) -> str:
     """Replace (or create) page `n`'s transcript, keeping the old one; return the time.
 
+    The file replaced is the one the reader takes for page `n`, whatever its zero padding;
+    other files the reader could take for that page (`page-01.txt` beside `page-001.txt`)
+    are moved into the history too, so the old text cannot stay in the index.
     `shown` is (origin, text) of what the page showed when it has no transcript yet (its
     OCR or PDF text): that is kept in the history as the text before, like a transcript.
     """
     folder = archive.folder(letter_id)
     if n < 1 or n > 9999:
-        raise ChangeError(f"page {n} is out of range")
-    name = f"page-{n:03d}.txt"
+        raise ChangeError(f"page {n} is out of range; accepted: 1 to 9999")
+    name, twins = transcript_files(folder, n)
     stamp = now()
     kept = _keep_previous(folder, name, stamp)
     entry = {"at": stamp, "by": by, "action": "edit-transcript", "file": name, "previous": kept}
     if kept is None and shown is not None and shown[1].strip():
-        kept = _keep_text(folder, f"page-{n:03d}.{shown[0]}.txt", stamp, shown[1])
+        # Text that was no file of the letter (its OCR) is kept in the history like a file.
+        kept = _keep(folder, f"page-{n:03d}.{shown[0]}.txt", stamp, shown[1].encode("utf-8"))
         entry.update(previous=kept, previous_origin=shown[0])
+    retired = [(twin, _keep_previous(folder, twin, stamp)) for twin in twins]
     write_atomic(folder / name, text.replace("\r\n", "\n").encode("utf-8"))
-    _log(folder, entry)
-    return stamp
-
-
-def _keep_text(folder: Path, name: str, stamp: str, text: str) -> str:
-    """Keep text that was no file of the letter (e.g. OCR) in the history, like a file."""
-    if not (folder / HISTORY_DIR).is_dir():
-        (folder / HISTORY_DIR).mkdir()
+    for twin, _kept in retired:
+        (folder / twin).unlink()
+    if retired:
         fsync_dir(folder)
-    base = f"{HISTORY_DIR}/{name}.{stamp.replace(':', '').replace('-', '')}"
-    kept, n = base, 1
-    while (folder / kept).exists():
-        n += 1
-        kept = f"{base}-{n}"
-    write_atomic(folder / kept, text.encode("utf-8"))
-    return kept
+    _log(folder, entry)
+    for twin, twin_kept in retired:
+        _log(
+            folder,
+            {
+                "at": stamp,
+                "by": by,
+                "action": "remove-duplicate",
+                "file": twin,
+                "previous": twin_kept,
+                "replaced_by": name,
+            },
+        )
+    return stamp
 
 
 def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by: str) -> None:
@@ -161,18 +219,24 @@ def read_sidecar_data(archive: Archive, letter_id: str) -> dict[str, Any]:
 def set_status(
     archive: Archive, letter_id: str, status: str, *, by: str, reason: str | None = None
 ) -> dict[str, Any]:
-    """Publish, return to draft, or withdraw (a reason is required) a letter."""
+    """Publish, return to draft, or withdraw (a reason is required) a letter.
+
+    Like every change, the sidecar it replaces is kept in `history/` and the change is
+    logged in `history.jsonl` (with `previous`, the kept file).
+    """
     if status not in STATUSES:
         raise ChangeError(f"status {status!r} is unknown; accepted: {', '.join(STATUSES)}")
     data = read_sidecar_data(archive, letter_id)
     data["status"] = status
+    stamp = now()
     if status == "withdrawn":
         if not (reason or "").strip():
             raise ChangeError("a withdrawal needs a reason; it is shown at the letter's URL")
-        data["withdrawn"] = {"at": now(), "by": by, "reason": reason.strip()}
+        data["withdrawn"] = {"at": stamp, "by": by, "reason": reason.strip()}
     else:
         data.pop("withdrawn", None)
     folder = archive.folder(letter_id)
+    kept = _keep_previous(folder, SIDECAR, stamp)
     write_atomic(folder / SIDECAR, json.dumps(data, ensure_ascii=False, indent=2).encode())
-    _log(folder, {"at": now(), "by": by, "action": status, "reason": reason})
+    _log(folder, {"at": stamp, "by": by, "action": status, "reason": reason, "previous": kept})
     return data

@@ -6,8 +6,10 @@
     GET  /archive/letters/<id>/history                      who changed what, when
     GET  /archive/letters/<id>/revisions/<name>             a file as it was before a change
 
-Each save replaces `page-NNN.txt` through the writer queue (indexer.lifecycle keeps the
-text it replaces in the letter's `history/`, with who and when), then re-indexes the letter.
+Each save replaces the page's transcript file (`page-NNN.txt`, or the file of that page
+with another zero padding, `page-01.txt`) through the writer queue (indexer.lifecycle keeps
+the text it replaces in the letter's `history/`, with who and when), then re-indexes the
+letter.
 """
 
 from __future__ import annotations
@@ -33,9 +35,14 @@ archivists_only(bp)
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
 
+def _transcript_name(meta: dict[str, Any], n: int) -> str:
+    """The file holding page `n`'s transcript (or that a correction would create)."""
+    return lifecycle.transcript_files(get_archive().folder(meta["id"]), n)[0]
+
+
 def _page_text(meta: dict[str, Any], n: int) -> tuple[str, bool]:
     """The page's current text, and whether it is a transcript file (else OCR or PDF text)."""
-    path = get_archive().folder(meta["id"]) / f"page-{n:03d}.txt"
+    path = get_archive().folder(meta["id"]) / _transcript_name(meta, n)
     if path.is_file():
         return read_text(path), True
     texts = meta.get("pages_text") or []
@@ -44,7 +51,7 @@ def _page_text(meta: dict[str, Any], n: int) -> tuple[str, bool]:
 
 def _render_page(meta, n: int, *, text=None, error=None, status=200):
     current, is_transcript = _page_text(meta, n)
-    name = f"page-{n:03d}.txt"
+    name = _transcript_name(meta, n)
     log = [e for e in lifecycle.history(get_archive(), meta["id"]) if e.get("file") == name]
     html = render_template(
         "archive/page.html",
