@@ -89,12 +89,19 @@ def page_scans(phrase: str, *, pages: int = 1, seed: int = 3) -> list[bytes]:
         paragraphs += 2
 
 
-def wait_processed(client, letter_id: str, timeout: float = 120) -> dict:
+def wait_processed(client, letter_id: str, timeout: float = 300) -> dict:
+    """The letter's progress once reading ended ("done" or "failed").
+
+    The timeout only keeps a hung reading from stalling the suite: it fails, never returns.
+    """
     deadline = time.monotonic() + timeout
     while True:
         data = client.get(f"/archive/letters/{letter_id}/progress.json").get_json()
-        if data["state"] in ("done", "failed") or time.monotonic() > deadline:
+        if data["state"] in ("done", "failed"):
             return data
+        assert time.monotonic() < deadline, (
+            f"{letter_id} was still being read after {timeout:.0f} s (hung?): {data}"
+        )
         time.sleep(0.2)
 
 
@@ -171,14 +178,17 @@ class HttpSession:
         self.token = csrf_token(body.decode())
 
 
-def http_upload_and_publish(s: HttpSession, files, timeout: float = 60) -> str:
-    """Upload files as a draft, wait until it is read, publish it; return the final id."""
+def http_upload_and_publish(s: HttpSession, files, timeout: float = 300) -> str:
+    """Upload files as a draft, wait until it is read, publish it; return the final id.
+
+    The timeout only keeps a hung reading from stalling the suite.
+    """
     status, _, body = s.post_files("/archive/upload", files, headers={"Accept": "application/json"})
     assert status == 201, (status, body[:300])
     draft = json.loads(body)["id"]
     deadline = time.monotonic() + timeout
     while s.get_json(f"/archive/letters/{draft}/progress.json")["state"] != "done":
-        assert time.monotonic() < deadline, f"{draft} was not read in {timeout} s"
+        assert time.monotonic() < deadline, f"{draft} was still being read after {timeout} s"
         time.sleep(0.05)
     status, headers, body = s.post_form(f"/archive/letters/{draft}/publish", {})
     assert status == 303, (status, body[:300])

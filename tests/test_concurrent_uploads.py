@@ -36,6 +36,7 @@ def _run_together(*jobs):
         t.start()
     for t in threads:
         t.join(180)
+    assert not any(t.is_alive() for t in threads), "a job still runs after 180 s (hung?)"
     assert not errors, errors
     return results
 

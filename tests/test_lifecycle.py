@@ -7,6 +7,7 @@ import json
 import pytest
 
 from indexer import indexing, lifecycle
+from indexer.sidecar import SidecarError
 from tests.conftest import write_letter
 
 
@@ -56,7 +57,7 @@ def test_withdrawal_needs_a_reason_and_is_recorded(env):
 
 def test_bad_metadata_edit_is_refused_and_the_sidecar_kept(env):
     write_letter(env.archive.root, "alpha", ["text"], {"date": "1850"})
-    with pytest.raises(Exception, match="not ISO 8601"):
+    with pytest.raises(SidecarError, match=r"^letter\.json: date: .*'last week' is not ISO 8601"):
         lifecycle.write_sidecar(env.archive, "alpha", {"date": "last week"}, by="alice")
     assert json.loads((env.archive.folder("alpha") / "letter.json").read_text()) == {"date": "1850"}
 
