@@ -261,24 +261,62 @@ def _plain(html: str) -> str:
 @main.command()
 @click.argument("query", required=False, default="")
 @click.option("--country", multiple=True, help="Sender country (ISO code or name); repeatable.")
+@click.option("--year", multiple=True, help="A year (2009); repeatable.")
+@click.option("--language", multiple=True, help="ISO 639-1 code (en, fr); repeatable.")
+@click.option("--source", multiple=True, help="transcribed, ocr or image-only; repeatable.")
+@click.option("--recipient", multiple=True, help="A recipient as the facet lists it; repeatable.")
 @click.option("--from", "date_from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance")
-@click.option("--page", type=int, default=1)
-@click.option("--per-page", type=int, default=20)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date", "-date"]),
+    help="Default: relevance with a query, date without (as in the web app).",
+)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=20, show_default=True, help="1 to 100.")
 @click.option("--ocr", is_flag=True, help="OCR-tolerant: also match words a letter or two apart.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as the web API's JSON (/api/search)."
+)
+@click.option(
+    "--base-url",
+    envvar="MISSIVE_BASE_URL",
+    help="The site's address, for each hit's `url` in --json (default: $MISSIVE_BASE_URL; "
+    "without it `url` is null).",
+)
 @click.pass_obj
 def search(
-    ctx: Context, query: str, country, date_from, date_to, sort, page, per_page, ocr, as_json
+    ctx: Context,
+    query: str,
+    country: tuple[str, ...],
+    year: tuple[str, ...],
+    language: tuple[str, ...],
+    source: tuple[str, ...],
+    recipient: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str | None,
+    page: int,
+    per_page: int,
+    ocr: bool,
+    as_json: bool,
+    base_url: str | None,
 ) -> None:
     """Search the index; see the README for the query syntax."""
+    given = {
+        "country": country,
+        "year": year,
+        "language": language,
+        "source": source,
+        "recipient": recipient,
+    }
     req = SearchRequest(
-        q=query,
-        filters={"country": list(country)} if country else {},
+        q=query.strip(),
+        filters={name: list(dict.fromkeys(values)) for name, values in given.items() if values},
         date_from=date_from,
         date_to=date_to,
-        sort=sort,
+        # Browsing (no query) lists letters by date, as /search and /api/search do.
+        sort=sort or ("relevance" if query.strip() else "date"),
         page=page,
         per_page=per_page,
         ocr=ocr,
@@ -291,7 +329,10 @@ def search(
     finally:
         searcher.close()
     if as_json:
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        site = (base_url or "").strip().rstrip("/")
+        letter_url = (lambda i: f"{site}/letters/{i}") if site else None
+        data = result_json(result, letter_url=letter_url)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{result.total} letters")
     if result.did_you_mean:

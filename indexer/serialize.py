@@ -1,4 +1,9 @@
-"""Search results as JSON-ready data: the shape of `--json` and of the web API."""
+"""Search results as JSON-ready data: one shape for `python -m indexer search --json`, the
+web API (`/api/search`) and the JSON export.
+
+The web API adds `links` (built from the request's address); each hit's `url` is the
+letter's absolute URL when the caller knows the site's address (`letter_url`), else null.
+"""
 
 from __future__ import annotations
 
@@ -56,12 +61,14 @@ def request_json(req: SearchRequest) -> dict[str, Any]:
 def result_json(
     result: SearchResult, *, letter_url: Callable[[str], str] | None = None
 ) -> dict[str, Any]:
+    """One page of results; `letter_url(id)` gives each hit's absolute URL."""
     req = result.request
     return {
         **request_json(req),
         "total": result.total,
         "page": req.page,
         "per_page": req.per_page,
+        "last_page": result.pages,
         "hits": [hit_json(h, letter_url(h.id) if letter_url else None) for h in result.hits],
         "facets": {
             name: [
@@ -71,5 +78,6 @@ def result_json(
             for name, values in result.facets.items()
         },
         "coverage": result.coverage,
+        "image_only_unsearched": result.unsearched,
         "did_you_mean": result.did_you_mean,
     }
