@@ -286,35 +286,3 @@ def highlight_terms(q: query.Query, reader: IndexReader) -> dict[str, set[str]]:
             out.setdefault(fieldname, set()).add(text)
     return out
 
-
-def closest_word(word: str, words: list[str], reader: IndexReader) -> str | None:
-    """The indexed word nearest to `word` (at most 2 edits): fewest edits, then the most
-    frequent (ties as Whoosh's corrector breaks them)."""
-    found = [(dist, w) for w, dist in _within(word, words, 2) if w != word]
-    if not found:
-        return None
-    fewest = min(dist for dist, _ in found)
-    near = [w for dist, w in found if dist == fewest]
-    return max(near, key=lambda w: (reader.frequency("exact", w), w))
-
-
-def suggest(text: str, q: query.Query, searcher, lexicon: Lexicon) -> str | None:
-    """Did-you-mean: the query string with unknown words replaced by close indexed words."""
-    reader = searcher.reader()
-    replacements = []
-    for leaf, negated in _leaves(q):
-        if negated or not isinstance(leaf, query.Term) or leaf.fieldname != "content":
-            continue
-        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
-        if start is None or end is None or reader.doc_frequency("content", leaf.text):
-            continue
-        word = text[start:end]
-        found = closest_word(word.lower(), lexicon("exact"), reader)
-        if found:
-            replacements.append((start, end, found))
-    if not replacements:
-        return None
-    out = text
-    for start, end, word in sorted(replacements, reverse=True):
-        out = out[:start] + word + out[end:]
-    return out

@@ -23,9 +23,10 @@ from whoosh import query
 from .documents import FACET_FIELDS
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import QueryError, expand, for_matching, highlight_terms, parse, suggest
+from .query import QueryError, expand, for_matching, highlight_terms, parse
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
+from .spelling import suggest
 from .store import IndexStore
 
 PER_PAGE_MAX = 100
@@ -374,7 +375,9 @@ class LetterSearch:
             unsearched = len(image_only - allowed)
         hits = self._page(s, q, allowed, req)
         total = len(allowed)
-        did_you_mean = suggest(req.q, q, s, self._lexicon) if req.q and total < 3 else None
+        did_you_mean = None
+        if req.q and total < 3:  # drawn only from letters this search may show
+            did_you_mean = suggest(req.q, q, s, self._lexicon, visible)
         return SearchResult(
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
         )

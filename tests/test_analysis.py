@@ -194,7 +194,7 @@ def test_facet_column_holds_the_indexed_facet_terms(synthetic):
 
 
 def test_did_you_mean_picks_the_nearest_then_most_frequent_word(synthetic):
-    from indexer.query import closest_word
+    from indexer.spelling import closest_word
 
     s = synthetic.searcher()
     reader = s.reader()

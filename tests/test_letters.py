@@ -307,6 +307,7 @@ def test_api_letter_contract(live_server):
             "label": "Enclosed in",
             "title": "Embassy of Pakistan to Human Rights Watch: cover letter on Pakistan's "
             "cluster munitions policy",
+            "status": "published",
             "url": f"{base}/letters/{PK_EMBASSY}",
             "api_url": f"{base}/api/letters/{PK_EMBASSY}",
         }

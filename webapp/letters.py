@@ -48,6 +48,8 @@ ORIGIN_NOTES = {
     "ocr": "No transcript; text from OCR (uncorrected, may contain errors)",
     "none": "No text",
 }
+# How a related letter the public may not read is described (drafts look like absent ones).
+RELATED_HIDDEN = {"withdrawn": "withdrawn"}
 CITATION_FILES = {
     "bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
     "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
@@ -299,19 +301,24 @@ def _page_params(q: str, ocr: bool) -> dict[str, str]:
 
 
 def _related(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The letter's related letters as the public may see them: a published one by id,
+    title and date; any other named by nothing (no id, title, date or link), only as
+    "withdrawn" or "unavailable" (a draft and a letter not in the archive look the same)."""
     out = []
     search = get_search()
     for rel in meta.get("related") or []:
         rid = rel.get("id", "")
         other = search.get(rid) if ID_PATTERN.fullmatch(rid) else None
+        status = (other or {}).get("status")
+        shown = other if status == "published" else None
         out.append(
             {
-                "id": rid,
+                "id": rid if shown else None,
                 "relation": rel.get("relation"),
                 "label": RELATIONS.get(rel.get("relation"), rel.get("relation")),
-                "title": other["title"] if other else None,
-                "date": other.get("date") if other else None,
-                "exists": other is not None,
+                "title": shown["title"] if shown else None,
+                "date": shown.get("date") if shown else None,
+                "status": "published" if shown else RELATED_HIDDEN.get(status, "unavailable"),
             }
         )
     return out
@@ -506,12 +513,12 @@ def letter_json(meta: dict[str, Any]) -> dict[str, Any]:
         )
     related = [
         {
-            **{k: r[k] for k in ("id", "relation", "label", "title")},
+            **{k: r[k] for k in ("id", "relation", "label", "title", "status")},
             "url": url_for("letters.letter", letter_id=r["id"], _external=True)
-            if r["exists"]
+            if r["id"]
             else None,
             "api_url": url_for("letters_api.letter", letter_id=r["id"], _external=True)
-            if r["exists"]
+            if r["id"]
             else None,
         }
         for r in _related(meta)
