@@ -153,7 +153,7 @@ def check(ctx: Context, repair: bool) -> None:
     type=float,
     default=2.0,
     show_default=True,
-    help="Seconds a file's size must stay unchanged before it is taken.",
+    help="Seconds a file's size and modification time must stay unchanged before it is taken.",
 )
 @click.option(
     "--interval",

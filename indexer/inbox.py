@@ -1,12 +1,16 @@
 """The inbox folder: files dropped into it become draft letters (`python -m indexer watch`).
 
 Like a scanner's "consume" folder. Each file directly in the inbox is one letter; each
-sub-folder is one letter made of the files in it. An entry is taken once its size (for a
-folder: every file's size) has stayed the same for `settle` seconds, so a file still being
-copied is left alone. It is then saved into the archive as a draft (indexer.drafts), read
-and indexed, and moved to `inbox/done/`. An entry that cannot be ingested is moved to
-`inbox/failed/` with a one-line `<name>.error.txt` saying why. Nothing is deleted: an
-entry leaves the inbox only by a rename, after its draft is on disk.
+sub-folder is one letter made of the files in it; names starting with `.` or `~` are left
+alone. An entry is taken once its size and modification time (for a folder: every file's)
+have stayed the same for `settle` seconds, so a file still being copied is left alone. It
+is then saved into the archive as a draft (indexer.drafts), moved to `inbox/done/`, and
+read and indexed. An entry that cannot be ingested is moved to `inbox/failed/` with a
+one-line `<name>.error.txt` saying why. Nothing is deleted: an entry leaves the inbox only
+by a rename, after its draft is on disk.
+
+No limit on bytes (nothing crosses HTTP); a draft's own limits hold (indexer.drafts:
+MAX_PAGES pages, MAX_TRANSCRIPT_BYTES per transcript; indexer.extract: pixels and frames).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .store import IndexStore, write_atomic
 
 DONE = "done"
 FAILED = "failed"
-SETTLE = 2.0  # seconds an entry's size must stay unchanged before it is taken
+SETTLE = 2.0  # seconds an entry's size and mtime must stay unchanged before it is taken
 INTERVAL = 1.0  # seconds between looks at the folder
 
 Log = Callable[[str], None]
