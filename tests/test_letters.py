@@ -114,20 +114,20 @@ def test_search_words_are_marked_in_the_transcript(live_server):
 
 def test_search_words_are_boxed_on_the_page_image(live_server):
     page = fetch(live_server, f"/letters/{PK_MOFA}/pages/1?q=cluster")
-    boxes = page.all("span", class_="hl")
-    assert len(boxes) == 9 and {b.get("title").lower().strip(".") for b in boxes} == {"cluster"}
-    for box in boxes:  # positioned in % of the image, so they scale with zoom
-        style = dict(p.split(":") for p in box.get("style").split(";"))
-        assert set(style) == {"left", "top", "width", "height"}
-        assert all(v.endswith("%") and 0 <= float(v[:-1]) <= 100 for v in style.values())
-    assert not fetch(live_server, f"/letters/{PK_MOFA}/pages/1").all("span", class_="hl")
+    boxes = page.all("rect", class_="hl")
+    assert len(boxes) == 9 and {b.text.lower().strip(".") for b in boxes} == {"cluster"}
+    # positioned in % of the image (the layer's viewBox), so they scale with zoom
+    assert page.one("svg", class_="hl-layer").get("viewbox") == "0 0 100 100"
+    for box in boxes:
+        assert all(0 <= float(box.get(k)) <= 100 for k in ("x", "y", "width", "height"))
+    assert not fetch(live_server, f"/letters/{PK_MOFA}/pages/1").all("rect", class_="hl")
 
 
 def test_ocr_letter_has_boxes_from_ocr_and_says_where_its_text_came_from(live_server):
     page = fetch(live_server, f"/letters/{PERU}?q=munitions")
     heading = page.one("h2", id="text-heading").text
     assert heading == "No transcript; text from OCR (uncorrected, may contain errors)"
-    assert page.all("span", class_="hl"), "OCR word boxes mark the matches on the image"
+    assert page.all("rect", class_="hl"), "OCR word boxes mark the matches on the image"
     assert "transcript--ocr" in page.one("div", class_="transcript").classes
     assert "OCR only" in page.one("p", class_="byline").text
 
@@ -429,7 +429,7 @@ def test_several_recipients_an_organisation_and_an_uncertain_date(extracted_serv
 
 def test_queries_that_mark_nothing_or_cannot_be_read(live_server):
     page = fetch(live_server, f"/letters/{PK_MOFA}?q=country%3APK")  # a filter: no words
-    assert not page.all("mark") and not page.all("span", class_="hl")
+    assert not page.all("mark") and not page.all("rect", class_="hl")
     assert not page.all("p", class_="hits-summary")
     page = fetch(live_server, f"/letters/{PK_MOFA}?q=%2A")  # the letter shows; a notice says why
     assert "The search words cannot be marked" in page.one("p", class_="notice").text

@@ -9,10 +9,12 @@ from flask import Flask
 
 from indexer.config import resolve_paths
 
+from .origin import App
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app; tests pass their own archive and index folders."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = App(__name__, instance_relative_config=True)  # URLs built on BASE_URL when set
     paths = resolve_paths()
     app.config.from_mapping(
         ARCHIVE_DIR=str(paths.archive.resolve()),
@@ -35,13 +37,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         db,
         errors,
         export,
+        favicon,
+        headers,
         images,
         jobs,
         letters,
+        origin,
         search,
         upload,
     )
 
+    origin.init_app(app)  # BASE_URL, TRUSTED_HOSTS: checked before anything is served
+    headers.init_app(app)  # CSP, nosniff, referrer policy, no framing on every response
+    favicon.init_app(app)
     db.init_app(app)
     auth.init_app(app)  # sessions, CSRF, sign-in limit: before the blueprints
     jobs.init_app(app)

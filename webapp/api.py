@@ -12,14 +12,11 @@ from indexer.serialize import result_json
 
 from .db import get_search
 from .errors import api_error, json_response
+from .origin import absolute
 from .params import request_from_args, url_with
 from .search import coverage_of, letter_url, per_page_default
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
 
 
 @bp.get("/search")

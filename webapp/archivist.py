@@ -36,6 +36,7 @@ from .db import get_archive, get_search
 from .guard import archivists_only
 from .jobs import get_jobs
 from .letters import ORIGIN_NOTES
+from .params import int_arg
 
 bp = Blueprint("archivist", __name__, url_prefix="/archive")
 archivists_only(bp)
@@ -158,8 +159,7 @@ def dashboard():
 @bp.get("/letters")
 def letters():
     q = (request.args.get("q") or "").strip()[:500]
-    page = request.args.get("page", "1")
-    page_n = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_n = int_arg(request.args, "page", 1, "1 or more", minimum=1)  # else QueryError: 400
     req = SearchRequest(
         q=q, sort="relevance" if q else "date", page=page_n, per_page=50, unpublished=True
     )

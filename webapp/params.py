@@ -7,6 +7,7 @@ Nothing here needs Flask: the views pass the path ("/search", "/api/search", ...
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
@@ -29,14 +30,31 @@ def default_sort(q: str) -> str:
     return "relevance" if q else "date"
 
 
-def _int(args: Mapping, name: str, default: int, accepted: str) -> int:
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+
+
+def int_arg(
+    args: Mapping, name: str, default: int, accepted: str, *, minimum: int | None = None
+) -> int:
+    """A whole-number parameter, or QueryError naming it and what is accepted.
+
+    ASCII digits only: int() would also read '٣' as 3 and fail with ValueError on '²'
+    (which str.isdigit() accepts); nine digits are more pages than any archive has.
+    """
     raw = args.get(name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise QueryError(f"{name}={raw!r} is not a whole number; accepted: {accepted}") from None
+    if not _WHOLE.fullmatch(raw.strip()) or (minimum is not None and int(raw) < minimum):
+        raise QueryError(f"{name}={raw!r} is not a whole number; accepted: {accepted}")
+    return int(raw.strip())
+
+
+def switch_arg(args: Mapping, name: str) -> bool:
+    """An on/off parameter (1/0, on/off, true/false, yes/no; absent is off), or QueryError."""
+    raw = (args.get(name) or "").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise QueryError(f"{name}={args.get(name)!r} is not a switch; accepted: 1 or 0")
+    return raw in _TRUE
 
 
 def _date(args: Mapping, name: str) -> DateValue | None:
@@ -73,18 +91,15 @@ def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
         raise QueryError(
             f"from={start.iso!r} is after to={end.iso!r}; the range must not end before it starts"
         )
-    ocr_raw = (args.get("ocr") or "").strip().lower()
-    if ocr_raw not in _TRUE | _FALSE:
-        raise QueryError(f"ocr={args.get('ocr')!r} is not a switch; accepted: 1 or 0")
     req = SearchRequest(
         q=q,
         filters=filters,
         date_from=start.iso if start else None,
         date_to=end.iso if end else None,
         sort=(args.get("sort") or "").strip() or default_sort(q),
-        page=_int(args, "page", 1, "1 or more"),
-        per_page=_int(args, "per_page", per_page, f"1 to {PER_PAGE_MAX}"),
-        ocr=ocr_raw in _TRUE,
+        page=int_arg(args, "page", 1, "1 or more"),
+        per_page=int_arg(args, "per_page", per_page, f"1 to {PER_PAGE_MAX}"),
+        ocr=switch_arg(args, "ocr"),
     )
     req.validate()
     return req

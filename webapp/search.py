@@ -230,12 +230,12 @@ def results():
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    root = request.host_url.rstrip("/")
     body = render_template(
         "opensearch.xml",
-        html=root + url_for("search.results"),
-        api=root + url_for("api.search"),
-        self_url=root + url_for("search.opensearch"),
-        home=root + url_for("search.home"),
+        html=url_for("search.results", _external=True),
+        api=url_for("api.search", _external=True),
+        self_url=url_for("search.opensearch", _external=True),
+        home=url_for("search.home", _external=True),
+        icon=url_for("favicon", _external=True),
     )
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}

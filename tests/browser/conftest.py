@@ -53,6 +53,11 @@ def page(browser, request, output_dir):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the Content-Security-Policy blocked (an inline script, style or handler).
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     step = {"n": 0}
 
     def shot(name: str) -> Path:

@@ -17,8 +17,9 @@
     this.baseW = 0;
     this.baseH = 0;
     this.swapped = false;
-    var ratio = this.canvas.style.aspectRatio.split("/");
-    this.ratio = parseFloat(ratio[0]) / parseFloat(ratio[1]) || 0.707;
+    // The image's width and height attributes hold the scan's size.
+    var w = parseFloat(this.img.getAttribute("width")), h = parseFloat(this.img.getAttribute("height"));
+    this.ratio = w / h || 0.707;
     viewport.classList.add("is-zoomable");
     this.bind();
     this.fit();
