@@ -135,6 +135,22 @@ def test_a_withdrawn_letter_is_published_again_under_the_same_id(tmp_path):
         app.extensions["missive.jobs"].shutdown()
 
 
+def test_exports_hold_the_whole_result_whatever_page_and_per_page_say(env):
+    """docs/web.md: `page` and `per_page` do not change what is exported; bad values are 400."""
+    for n in range(5):
+        write_letter(env.archive.root, f"letter-{n}", [f"A letter about the {WORD}, number {n}."])
+    env.build()
+    client = create_app(app_config(env)).test_client()
+    whole = client.get(f"/search.json?q={WORD}").get_json()
+    paged = client.get(f"/search.json?q={WORD}&page=3&per_page=2").get_json()
+    assert whole["exported"] == paged["exported"] == 5
+    assert [h["id"] for h in paged["hits"]] == [h["id"] for h in whole["hits"]]
+    rows = client.get(f"/search.csv?q={WORD}&page=2&per_page=1").get_data(as_text=True)
+    assert sum(line.startswith("letter-") for line in rows.splitlines()) == 5
+    bad = client.get(f"/search.csv?q={WORD}&per_page=500")
+    assert bad.status_code == 400 and "per_page=500 is out of range" in bad.get_data(as_text=True)
+
+
 # -- the inbox -----------------------------------------------------------------------------
 @pytest.fixture
 def inbox(env, tmp_path):
