@@ -224,16 +224,19 @@ def user_add(ctx: Context, name: str, password: str) -> None:
 @click.password_option(help="The new password (prompted, twice, when not given).")
 @click.pass_obj
 def user_password(ctx: Context, name: str, password: str) -> None:
-    """Set a new password for an archivist."""
-    _user_change(lambda: _users(ctx).set_password(name, password), f"password of {name!r} changed")
+    """Set a new password for an archivist; every session they have is ended."""
+    _user_change(
+        lambda: _users(ctx).set_password(name, password),
+        f"password of {name!r} changed; every session of {name!r} is ended",
+    )
 
 
 @user.command("remove")
 @click.argument("name")
 @click.pass_obj
 def user_remove(ctx: Context, name: str) -> None:
-    """Remove an archivist's account."""
-    _user_change(lambda: _users(ctx).remove(name), f"user {name!r} removed")
+    """Remove an archivist's account; every session they have is ended."""
+    _user_change(lambda: _users(ctx).remove(name), f"user {name!r} removed; their sessions ended")
 
 
 @user.command("list")

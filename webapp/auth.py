@@ -1,4 +1,5 @@
-"""Archivists' sign-in: sessions, CSRF protection on every form, a limit on failed sign-ins.
+"""Archivists' sign-in: sessions that can be ended, CSRF protection on every form, a limit
+on failed sign-ins.
 
 Researchers need no account. Archivists are created on the command line
 (`python -m indexer user add NAME`) and kept in the instance folder's `users.sqlite3`
@@ -7,17 +8,22 @@ Researchers need no account. Archivists are created on the command line
 - Sessions: Flask-Login over Flask's signed cookie, HttpOnly, SameSite=Lax, and Secure unless
   turned off (COOKIE_SECURE config, or MISSIVE_COOKIE_SECURE=0 for plain http on the
   loopback, as `make run` does; testing and debugging default to off).
+- A session holds the user's name and their session key (indexer.users): signing out,
+  `user password` and `user remove` replace or drop the key, which ends every session of
+  that user, copied cookies included. A session also ends after SESSION_IDLE_MINUTES
+  (default 120; $MISSIVE_SESSION_IDLE_MINUTES) without a request.
 - The signing key: SECRET_KEY config, else $MISSIVE_SECRET_KEY, else `instance/secret_key`,
   made once (mode 0600) and read by every process after.
 - CSRF: Flask-WTF's CSRFProtect checks every POST; forms carry `csrf_token()`.
-- Failed sign-ins: at most SIGNIN_LIMIT (5 per minute) per client address (Flask-Limiter,
-  in memory, so per process); then 429 until the minute is over.
+- Failed sign-ins: at most SIGNIN_LIMIT (5) per SIGNIN_WINDOW_SECONDS (60) per client
+  address, counted in a SQLite file every worker shares (webapp.signin_limit); then 429.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,8 +38,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -41,24 +45,40 @@ from indexer.archive import fsync_dir
 from indexer.users import UserStore
 
 from .errors import error_response, json_response, wants_json
+from .signin_limit import LIMIT, WINDOW_SECONDS, Attempt, SigninLimit
 
 bp = Blueprint("auth", __name__, url_prefix="/archive")
 signin_bp = Blueprint("signin", __name__, url_prefix="/archive")  # the rate-limited one
 
-SIGNIN_LIMIT = "5 per minute"
+SESSION_IDLE_MINUTES = 120
+SEEN = "seen"  # the session's last request (Unix seconds), for the idle limit
 _FALSE = {"0", "false", "no", "off"}
 
 
 class Archivist(UserMixin):
-    """A signed-in archivist; the session holds only the name."""
+    """A signed-in archivist; the session holds the name and the user's session key."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, key: str):
         self.id = name
         self.name = name
+        self.key = key
+
+    def get_id(self) -> str:
+        return f"{self.name}:{self.key}"  # names never hold ':' (indexer.users.NAME)
 
 
 def users() -> UserStore:
     return current_app.extensions["missive.users"]
+
+
+def signin_limit() -> SigninLimit:
+    return current_app.extensions["missive.signin_limit"]
+
+
+def client_address() -> str:
+    """The address the sign-in limit counts: the connection's peer (no proxy is trusted,
+    so a forwarded-for header cannot pick another address's count)."""
+    return request.remote_addr or "unknown"
 
 
 def current_name() -> str:
@@ -82,22 +102,59 @@ def sign_in():
     error, status = None, 200
     name = (request.form.get("name") or "").strip().lower()
     if request.method == "POST":
+        attempt = signin_limit().attempt(client_address())  # counted before the password
+        if not attempt.allowed:
+            return _too_many(attempt)
         password = request.form.get("password") or ""
         if name and password and users().verify(name, password):
+            signin_limit().succeeded(attempt)
+            key = users().session_key(name)
             session.clear()  # a fresh session: nothing carried over from before signing in
-            login_user(Archivist(name))
-            return redirect(target or url_for("archivist.dashboard"), 303)
+            if key and login_user(Archivist(name, key)):
+                session[SEEN] = int(time.time())
+                return redirect(target or url_for("archivist.dashboard"), 303)
         error, status = "The name or the password is wrong. Both are case-sensitive.", 401
     html = render_template("archive/sign_in.html", error=error, name=name, next=target or "")
     return html, status
 
 
+def _too_many(attempt: Attempt):
+    limit = signin_limit()
+    message = (
+        f"Too many failed sign-ins from your address (the limit is {limit.limit} in "
+        f"{limit.window:g} seconds). Try again in {attempt.retry_after} seconds."
+    )
+    return error_response(429, message, {"Retry-After": str(attempt.retry_after)})
+
+
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        users().end_sessions(current_user.name)  # every session of the user, copies too
     logout_user()
     session.clear()
     flash("You are signed out.", "ok")
     return redirect(url_for("signin.sign_in"), 303)
+
+
+def _load_user(user_id: str) -> Archivist | None:
+    """The archivist a session names, if its key is still the user's and it was used within
+    the idle time; else None (signed out)."""
+    name, _, key = user_id.partition(":")
+    if not key or not users().session_valid(name, key):
+        return None
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    seen = session.get(SEEN)
+    if not isinstance(seen, int | float) or now - seen > idle:
+        session.clear()
+        minutes = current_app.config["SESSION_IDLE_MINUTES"]
+        unit = "minute" if minutes == 1 else "minutes"
+        flash(f"You were signed out after {minutes:g} {unit} without activity.", "ok")
+        return None
+    if now - seen >= min(60, idle / 10):  # not every request: the cookie changes less often
+        session[SEEN] = int(now)
+    return Archivist(name, key)
 
 
 # -- setup ----------------------------------------------------------------------------------
@@ -155,9 +212,26 @@ def _csrf_error(exc: CSRFError):
     return error_response(400, message)
 
 
+def _idle_minutes(app: Flask) -> float:
+    raw = app.config.get("SESSION_IDLE_MINUTES")
+    if raw is None:
+        raw = os.environ.get("MISSIVE_SESSION_IDLE_MINUTES", "").strip() or SESSION_IDLE_MINUTES
+    try:
+        minutes = float(raw)
+    except (TypeError, ValueError):
+        minutes = -1.0
+    if not minutes > 0:
+        raise ValueError(
+            f"SESSION_IDLE_MINUTES={raw!r} is not a number of minutes; accepted: a number "
+            "above 0, e.g. 120"
+        )
+    return minutes
+
+
 def init_app(app: Flask) -> None:
     instance = Path(app.config["INDEX_DIR"]).parent
     app.config.setdefault("USERS_DB", str(instance / "users.sqlite3"))
+    app.config.setdefault("SIGNIN_DB", str(instance / "signin-attempts.sqlite3"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
     secure = _cookie_secure(app)
@@ -168,39 +242,22 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
+        SESSION_IDLE_MINUTES=_idle_minutes(app),
     )
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     app.extensions["missive.users"] = UserStore(app.config["USERS_DB"])
+    app.extensions["missive.signin_limit"] = SigninLimit(
+        app.config["SIGNIN_DB"],
+        limit=int(app.config.get("SIGNIN_LIMIT", LIMIT)),
+        window=float(app.config.get("SIGNIN_WINDOW_SECONDS", WINDOW_SECONDS)),
+    )
 
     login = LoginManager(app)
     login.login_view = "signin.sign_in"
-
-    @login.user_loader
-    def load_user(name: str) -> Archivist | None:
-        return Archivist(name) if users().exists(name) else None
-
+    login.user_loader(_load_user)
     login.unauthorized_handler(_unauthorized)
 
     CSRFProtect(app)
     app.register_error_handler(CSRFError, _csrf_error)
-
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri="memory://",
-        headers_enabled=True,
-        enabled=app.config.get("RATELIMIT_ENABLED", True),
-    )
-    limit = app.config.get("SIGNIN_LIMIT", SIGNIN_LIMIT)
-    limiter.limit(
-        limit,
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code == 401,  # only failures count
-        error_message=(
-            f"Too many failed sign-ins from your address (the limit is {limit}). "
-            "Wait a minute, then try again."
-        ),
-    )(signin_bp)
-    app.extensions["missive.limiter"] = limiter
     app.register_blueprint(signin_bp)
     app.register_blueprint(bp)
