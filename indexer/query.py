@@ -16,10 +16,19 @@ from .records import TEXT_SOURCES, DateValue, RecordError
 from .schema import QUERY_FIELDS
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
+# Distinct words all the wildcard and fuzzy terms of one query may stand for together: each
+# word is one more posting list to match and score, so this bounds a query's cost by count,
+# the same on every machine.  Over 5,000 letters, `a* OR b* OR ... w*` stands for 5,100
+# words and took 4.6 s; 1,000 words take about 1 s (benchmarks/limits.py).
+EXPANSION_BUDGET = 1000
 
 
 class QueryError(MissiveError):
     """A query cannot be run; the message says what is wrong and what is accepted."""
+
+
+class QueryTooBroad(QueryError):
+    """A query whose wildcard and fuzzy terms stand for more words than a search may match."""
 
 
 class OcrTerm(query.FuzzyTerm):
@@ -195,7 +204,30 @@ def _fuzzy_words(q: query.FuzzyTerm, words: list[str]) -> list[bytes]:
     )
 
 
-def _expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None) -> query.Query:
+class _Budget:
+    """The words a query's wildcard and fuzzy terms have stood for so far, term by term."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.terms: list[tuple[str, int]] = []
+
+    def spend(self, term: str, words: int) -> None:
+        self.terms.append((term, words))
+        total = sum(n for _, n in self.terms)
+        if total > self.limit:
+            counted = ", ".join(f"{t} {n:,}" for t, n in self.terms[:8])
+            more = ", ..." if len(self.terms) > 8 else ""
+            raise QueryTooBroad(
+                f"the query is too broad: its wildcard and fuzzy terms stand for {total:,} "
+                f"or more different words together ({counted}{more}); the limit is "
+                f"{self.limit:,} words per search; use fewer wildcards, or more letters "
+                "before each * (munition* rather than m*)"
+            )
+
+
+def _expand(
+    q: query.Query, reader: IndexReader, lexicon: Lexicon | None, budget: _Budget
+) -> query.Query:
     if isinstance(q, Expanded):
         return q
     bare = isinstance(q, query.Every) and q.fieldname not in (None, "")
@@ -211,19 +243,27 @@ def _expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None) -> que
                 f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
                 "add more letters before the * or ?"
             )
+        budget.spend(str(q), len(words))
         return Expanded(q, words)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: _expand(child, reader, lexicon))
+    return q.apply(lambda child: _expand(child, reader, lexicon, budget))
 
 
-def expand(q: query.Query, reader: IndexReader, lexicon: Lexicon | None = None) -> query.Query:
+def expand(
+    q: query.Query,
+    reader: IndexReader,
+    lexicon: Lexicon | None = None,
+    *,
+    budget: int = EXPANSION_BUDGET,
+) -> query.Query:
     """Look up the words of wildcard, fuzzy and range terms once, refusing a term that
-    stands for more than EXPANSION_LIMIT words or a wildcard without letters.
+    stands for more than EXPANSION_LIMIT words, a query whose terms stand for more than
+    `budget` words together (QueryTooBroad), or a wildcard without letters.
 
     `lexicon(field)`, when given, lists a field's words, for fuzzy terms.
     """
-    return _expand(q, reader, lexicon)
+    return _expand(q, reader, lexicon, _Budget(budget))
 
 
 def parse(text: str, schema, *, ocr: bool = False) -> query.Query:

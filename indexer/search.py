@@ -20,6 +20,7 @@ from typing import Any
 
 from whoosh import query
 
+from .deadline import Deadline, SearchTimeout
 from .documents import FACET_FIELDS
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
@@ -215,7 +216,11 @@ def _serialised(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         with self._use:
-            return method(self, *args, **kwargs)
+            outer = self._clock  # a search's deadline ends with it
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._clock = outer
 
     return wrapper
 
@@ -230,10 +235,16 @@ def _close_held(held: dict[str, Any]) -> None:
 
 
 class LetterSearch:
-    """One open searcher per process, refreshed when the index changes."""
+    """One open searcher per process, refreshed when the index changes.
 
-    def __init__(self, store: IndexStore):
+    `deadline`: seconds one search() may run before it stops with SearchTimeout (None: no
+    limit; the web app sets SEARCH_DEADLINE).
+    """
+
+    def __init__(self, store: IndexStore, *, deadline: float | None = None):
         self.store = store
+        self.deadline = deadline
+        self._clock = Deadline(None)  # the running search's deadline
         self._lock = threading.Lock()
         self._use = threading.RLock()
         self._held: dict[str, Any] = {"searcher": None, "retired": []}
@@ -339,7 +350,9 @@ class LetterSearch:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
         req.validate()
         s = self.searcher()
+        self._clock = Deadline(self.deadline)
         q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
+        self._clock.check("reading the query")
         base = self._docs(s, for_matching(q))
         visible = None if req.unpublished else self._published(s)
         if visible is not None:
@@ -361,6 +374,7 @@ class LetterSearch:
         allowed = matching()
         facets = {}
         for facet in FACETS:
+            self._clock.check("counting the facets")
             skip = (facet.param, "date") if facet.param == "year" else (facet.param,)
             facets[facet.name] = self._count(s, facet, matching(without=skip), req)
         values = self._field_values(s, "source")
@@ -377,6 +391,7 @@ class LetterSearch:
         total = len(allowed)
         did_you_mean = None
         if req.q and total < 3:  # drawn only from letters this search may show
+            self._clock.check("looking for a spelling suggestion")
             did_you_mean = suggest(req.q, q, s, self._lexicon, visible)
         return SearchResult(
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
@@ -397,6 +412,7 @@ class LetterSearch:
 
     def _docs(self, s, q: query.Query) -> set[int]:
         """Every document the query matches, combining sets for and/or/not."""
+        self._clock.check("finding the letters that match")
         if isinstance(q, query.Every) and not q.fieldname:
             return self._all(s)
         if type(q) is query.Or and not q.minmatch:
@@ -442,6 +458,7 @@ class LetterSearch:
             wanted = set(local)
             jump = len(local) * 8 < count
             for part, boost in parts:
+                self._clock.check("ranking the letters")
                 m = part.matcher(sub, context)
                 if jump:
                     for d in local:
@@ -510,6 +527,7 @@ class LetterSearch:
         terms = highlight_terms(q, s.reader()) if req.q and page else {}
         hits = []
         for docnum, score in page:
+            self._clock.check("making snippets")
             stored = s.stored_fields(docnum)
             texts = stored.get("pages_text") or []
             hit_pages, snips = snippets(texts, terms) if terms else ([], [])
@@ -617,4 +635,11 @@ class LetterSearch:
         return sorted(f["id"] for f in self.searcher().all_stored_fields())
 
 
-__all__ = ["LetterSearch", "QueryError", "SearchRequest", "SearchResult", "FACETS"]
+__all__ = [
+    "LetterSearch",
+    "QueryError",
+    "SearchRequest",
+    "SearchResult",
+    "SearchTimeout",
+    "FACETS",
+]

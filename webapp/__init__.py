@@ -21,6 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(paths.index.resolve()),
         CACHE_DIR=str(paths.cache.resolve()),  # OCR results and image derivatives
         PER_PAGE=20,
+        SEARCH_DEADLINE=2.0,  # seconds one search may run before it stops with a 503
+        # Request bodies (webapp.guard): an archivist's upload; smaller for everything else.
+        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
+        MAX_FORM_LENGTH=10 * 1024 * 1024,
+        MAX_ANONYMOUS_LENGTH=8 * 1024,
+        MAX_FORM_MEMORY_SIZE=8 * 1024 * 1024,  # one form field: a long transcript
         JSON_SORT_KEYS=False,
     )
     if test_config is None:
@@ -38,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         export,
         favicon,
+        guard,
         headers,
         images,
         jobs,
@@ -51,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)  # CSP, nosniff, referrer policy, no framing on every response
     favicon.init_app(app)
     db.init_app(app)
+    guard.limit_bodies(app)  # body limits from the session cookie: before any form is read
     auth.init_app(app)  # sessions, CSRF, sign-in limit: before the blueprints
     jobs.init_app(app)
     app.register_blueprint(search.bp)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request, url_for
 
+from indexer.deadline import SearchTimeout
 from indexer.query import QueryError
 from indexer.serialize import result_json
 
@@ -27,6 +28,8 @@ def search():
         result = get_search().search(req)
     except QueryError as exc:
         return api_error(400, str(exc))
+    except SearchTimeout as exc:
+        return api_error(503, str(exc))
     data = result_json(result, letter_url=lambda i: letter_url(i, external=True))
     cov = coverage_of(result)
     data["last_page"] = result.pages

@@ -19,5 +19,7 @@ def get_archive() -> Archive:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["missive.search"] = LetterSearch(IndexStore(app.config["INDEX_DIR"]))
+    app.extensions["missive.search"] = LetterSearch(
+        IndexStore(app.config["INDEX_DIR"]), deadline=app.config.get("SEARCH_DEADLINE")
+    )
     app.extensions["missive.archive"] = Archive(app.config["ARCHIVE_DIR"])

@@ -13,6 +13,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from indexer.deadline import SearchTimeout
 from indexer.query import QueryError
 from indexer.store import IndexMissing
 
@@ -95,6 +96,10 @@ def _query_error(exc: QueryError):
     return error_response(400, str(exc))
 
 
+def _search_timeout(exc: SearchTimeout):
+    return error_response(503, str(exc))
+
+
 def _index_missing(exc: IndexMissing):
     return error_response(503, f"The search index is not available: {exc}")
 
@@ -110,5 +115,6 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(QueryError, _query_error)
+    app.register_error_handler(SearchTimeout, _search_timeout)
     app.register_error_handler(IndexMissing, _index_missing)
     app.register_error_handler(Exception, unexpected)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from indexer.deadline import SearchTimeout
 from indexer.metadata.countries import country_name
 from indexer.metadata.language import language_name
 from indexer.query import QueryError
@@ -170,7 +171,7 @@ def results():
     try:
         req = request_from_args(request.args, per_page=per_page)
         result = get_search().search(req)
-    except QueryError as exc:
+    except (QueryError, SearchTimeout) as exc:
         return (
             render_template(
                 "search/error.html",
@@ -179,7 +180,7 @@ def results():
                 ocr=request.args.get("ocr") in ("1", "on", "true", "yes"),
                 examples=EXAMPLES,
             ),
-            400,
+            503 if isinstance(exc, SearchTimeout) else 400,
         )
     path = url_for("search.results")
 

@@ -25,7 +25,6 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from indexer.archive import ID_PATTERN, ArchiveError
 from indexer.drafts import MAX_PAGES, TooLarge, create_draft
@@ -33,7 +32,7 @@ from indexer.errors import IngestError
 
 from .auth import current_name
 from .db import get_archive, get_search
-from .errors import error_response, json_response, wants_json
+from .errors import json_response, wants_json
 from .guard import archivists_only
 from .jobs import get_jobs, indexed_fingerprint
 
@@ -150,17 +149,7 @@ def process_again(letter_id: str):
     return redirect(url_for("upload.processing", letter_id=letter_id), 303)
 
 
-def _too_large(exc: RequestEntityTooLarge):
-    message = (
-        f"The upload is larger than the limit of {_limit_mb()} MB in one go; nothing was saved. "
-        "Upload fewer or smaller files, or put large letters into the inbox folder."
-    )
-    return error_response(413, message)
-
-
 def init_app(app: Flask) -> None:
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_UPLOAD)
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 8 * 1024 * 1024)  # long transcripts
+    # MAX_CONTENT_LENGTH and the other body limits: create_app and webapp.guard.
     app.config.setdefault("MAX_PAGES", MAX_PAGES)
-    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_blueprint(bp)
