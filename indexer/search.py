@@ -59,7 +59,12 @@ def _country_label(code: str) -> str:
 FACETS = (
     Facet("sender_country", "country", "country", _country_label, normalise=country_code),
     Facet(
-        "year", "year", "years", str, by_value=True, normalise=lambda v: v if v.isdigit() else None
+        "year",
+        "year",
+        "years",
+        str,
+        by_value=True,
+        normalise=lambda v: v if v.isascii() and v.isdigit() else None,
     ),
     Facet("language", "language", "language", lambda c: language_name(c) or c),
     Facet(
@@ -138,6 +143,15 @@ class Hit:
     score: float | None
     pages_with_hits: list[int]
     snippets: list[Snippet]
+
+
+@dataclass
+class Ordered:
+    """Every letter a request matches, in its order (up to a limit): what exports stream."""
+
+    total: int  # letters matching, the limit aside
+    letters: list[tuple[str, float | None]]  # (id, relevance score or None), in order
+    terms: dict[str, set[str]]  # the indexed words the query matched, for snippets
 
 
 @dataclass
@@ -353,16 +367,7 @@ class LetterSearch:
         self._clock = Deadline(self.deadline)
         q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
         self._clock.check("reading the query")
-        base = self._docs(s, for_matching(q))
-        visible = None if req.unpublished else self._published(s)
-        if visible is not None:
-            base = base & visible
-        sets: dict[str, set[int]] = {}
-        for param, values in req.filters.items():
-            if values:
-                sets[param] = set(s.docs_for_query(_filter_query(FACET_BY_PARAM[param], values)))
-        if req.date_from or req.date_to:
-            sets["date"] = self._date_set(s, req.date_from, req.date_to)
+        base, visible, sets = self._sets(s, q, req)
 
         def matching(*, without: tuple[str, ...] = ()) -> set[int]:
             docs = base
@@ -396,6 +401,60 @@ class LetterSearch:
         return SearchResult(
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
         )
+
+    def _sets(
+        self, s, q: query.Query, req: SearchRequest
+    ) -> tuple[set[int], set[int] | None, dict[str, set[int]]]:
+        """What a request matches: the query's letters (those the public may see, unless
+        the request is an archivist's), the public letters (None for archivists), and the
+        letters of each filter (facet param or "date")."""
+        base = self._docs(s, for_matching(q))
+        visible = None if req.unpublished else self._published(s)
+        if visible is not None:
+            base = base & visible
+        sets: dict[str, set[int]] = {}
+        for param, values in req.filters.items():
+            if values:
+                sets[param] = set(s.docs_for_query(_filter_query(FACET_BY_PARAM[param], values)))
+        if req.date_from or req.date_to:
+            sets["date"] = self._date_set(s, req.date_from, req.date_to)
+        return base, visible, sets
+
+    @_serialised
+    def ordered(self, req: SearchRequest, limit: int) -> Ordered:
+        """Every letter a request matches, in its order, up to `limit`: one search for an
+        export, without facets or snippets (hits() renders the letters batch by batch).
+        It has the deadline of any search."""
+        req.validate()
+        s = self.searcher()
+        self._clock = Deadline(self.deadline)
+        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
+        self._clock.check("reading the query")
+        base, _, sets = self._sets(s, q, req)
+        allowed = base.intersection(*sets.values())
+        ids = self._columns(s)[2]
+        order = self._order(s, q, allowed, req, limit)
+        terms = highlight_terms(q, s.reader()) if req.q else {}
+        return Ordered(len(allowed), [(ids[d], score) for d, score in order], terms)
+
+    @_serialised
+    def hits(
+        self,
+        letters: list[tuple[str, float | None]],
+        terms: dict[str, set[str]],
+        *,
+        unpublished: bool = False,
+    ) -> list[Hit]:
+        """Hits of (id, score) pairs from ordered(), snippets marking `terms`; letters gone
+        from the index since, or no longer public (unless `unpublished`), are left out."""
+        s = self.searcher()
+        visible = None if unpublished else self._published(s)
+        out = []
+        for letter_id, score in letters:
+            docnum = s.document_number(id=letter_id)
+            if docnum is not None and (visible is None or docnum in visible):
+                out.append(self._hit(s, docnum, score, terms))
+        return out
 
     def _count(self, s, facet: Facet, docs: set[int], req: SearchRequest) -> list[FacetValue]:
         values = self._field_values(s, facet.field)
@@ -506,39 +565,39 @@ class LetterSearch:
             self._values["__rank__"] = cached  # type: ignore[assignment]
         return cached  # type: ignore[return-value]
 
+    def _order(
+        self, s, q, allowed: set[int], req: SearchRequest, count: int
+    ) -> list[tuple[int, float | None]]:
+        """The first `count` allowed documents in the request's order, with their scores."""
+        if count <= 0:
+            return []
+        if req.sort == "relevance" and not isinstance(q, query.Every):
+            scores = self._scores(s, for_matching(q), allowed)
+            rank = self._rank(s)
+            best = heapq.nlargest(count, allowed, key=lambda d: (scores.get(d, 0.0), -rank[d]))
+            return [(d, scores.get(d, 0.0)) for d in best]
+        starts, _, ids = self._columns(s)
+        sign = -1 if req.sort == "-date" else 1
+        docs = sorted(allowed, key=lambda d: (starts[d] in _UNDATED, sign * starts[d], ids[d]))
+        return [(d, None) for d in docs[:count]]
+
+    def _hit(self, s, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
+        self._clock.check("making snippets")
+        stored = s.stored_fields(docnum)
+        texts = stored.get("pages_text") or []
+        hit_pages, snips = snippets(texts, terms) if terms else ([], [])
+        if not snips:
+            first = lead(texts)
+            snips = [first] if first else []
+        meta = json.loads(stored["meta"])
+        return Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips)
+
     def _page(self, s, q, allowed: set[int], req: SearchRequest) -> list[Hit]:
         start = (req.page - 1) * req.per_page
-        if req.sort == "relevance" and not isinstance(q, query.Every):
-            scores = self._scores(s, for_matching(q), allowed) if start < len(allowed) else {}
-            rank = self._rank(s)
-            best = heapq.nlargest(
-                start + req.per_page, allowed, key=lambda d: (scores.get(d, 0.0), -rank[d])
-            )
-            order: list[tuple[int, float | None]] = [(d, scores.get(d, 0.0)) for d in best]
-        else:
-            starts, _, ids = self._columns(s)
-            sign = -1 if req.sort == "-date" else 1
-            docs = sorted(
-                allowed,
-                key=lambda d: (starts[d] in _UNDATED, sign * starts[d], ids[d]),
-            )
-            order = [(d, None) for d in docs]
-        page = order[start : start + req.per_page]
+        count = start + req.per_page if start < len(allowed) else 0
+        page = self._order(s, q, allowed, req, count)[start:]
         terms = highlight_terms(q, s.reader()) if req.q and page else {}
-        hits = []
-        for docnum, score in page:
-            self._clock.check("making snippets")
-            stored = s.stored_fields(docnum)
-            texts = stored.get("pages_text") or []
-            hit_pages, snips = snippets(texts, terms) if terms else ([], [])
-            if not snips:
-                first = lead(texts)
-                snips = [first] if first else []
-            meta = json.loads(stored["meta"])
-            hits.append(
-                Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips)
-            )
-        return hits
+        return [self._hit(s, docnum, score, terms) for docnum, score in page]
 
     # -- single letters --------------------------------------------------------------
     @_serialised
@@ -637,6 +696,7 @@ class LetterSearch:
 
 __all__ = [
     "LetterSearch",
+    "Ordered",
     "QueryError",
     "SearchRequest",
     "SearchResult",
