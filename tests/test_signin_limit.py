@@ -9,14 +9,8 @@ count; the access log tells which worker answered each request.
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import secrets
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,13 +20,11 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.archive_support import PASSWORD, USER, archive_env, config, csrf_token
-from tests.conftest import REPO
+from tests.live_gunicorn import Gunicorn
 from webapp import create_app
 from webapp.signin_limit import SigninLimit
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 BURST = 30
-START_TIMEOUT = 120  # seconds a server may take to answer before the test calls it hung
 
 
 # -- the counting itself, with a clock the test moves ------------------------------------------
@@ -112,57 +104,20 @@ def test_after_the_limit_only_that_address_waits_and_only_for_the_window(app):
 
 
 # -- the real server: two gunicorn workers -----------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn with `make run`'s config and two workers, its access log naming the worker."""
-
-    def __init__(self, root: Path, env: dict[str, str]):
-        self.port = _free_port()
-        self.log = root / "gunicorn.log"
-        self.access = root / "access.log"
-        cmd = [str(GUNICORN), "-c", "webapp/gunicorn_conf.py", "--workers", "2"]
-        cmd += ["--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.access)]
-        cmd += ["--access-logformat", "%(p)s %(h)s %(m)s %(U)s %(s)s", "webapp:create_app()"]
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if request(self.port, "127.0.0.1", "GET", "/archive/sign-in")[0] == 200:
-                    return
-            except OSError:
-                pass
-            assert self.proc.poll() is None, f"gunicorn exited; see {self.log}"
-            assert time.monotonic() < deadline, f"gunicorn did not answer; see {self.log}"
-            time.sleep(0.1)
-
-    def workers_of(self, address: str, expected: int) -> Counter:
-        """How many sign-in POSTs from `address` each worker (by pid) answered; waits for
-        the `expected` log lines (a worker logs a request after answering it)."""
-        line = re.compile(rf"^<?(\d+)>? {re.escape(address)} POST /archive/sign-in \d+$")
-        deadline = time.monotonic() + 30
-        while True:
-            found: Counter = Counter()
-            for text in self.access.read_text().splitlines():
-                m = line.match(text.strip())
-                if m:
-                    found[m[1]] += 1
-            if sum(found.values()) >= expected or time.monotonic() > deadline:
-                return found
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)  # the master stops its workers
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def workers_of(access_log: Path, address: str, expected: int) -> Counter:
+    """How many sign-in POSTs from `address` each worker (by pid) answered, from the access
+    log; waits for `expected` lines (a worker logs a request after answering it)."""
+    line = re.compile(rf"^<?(\d+)>? {re.escape(address)} POST /archive/sign-in \d+$")
+    deadline = time.monotonic() + 30
+    while True:
+        found: Counter = Counter()
+        for text in access_log.read_text().splitlines():
+            m = line.match(text.strip())
+            if m:
+                found[m[1]] += 1
+        if sum(found.values()) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def request(port: int, source: str, method: str, path: str, body: str = "", cookie: str = ""):
@@ -209,15 +164,9 @@ def burst(port: int, source: str, password: str, n: int) -> list[int]:
 
 def test_thirty_concurrent_wrong_passwords_across_two_workers(tmp_path):
     env = archive_env(tmp_path, letters=False)
-    server_env = {
-        **os.environ,
-        "MISSIVE_ARCHIVE": str(env.archive.root),
-        "MISSIVE_INDEX": str(env.store.root),
-        "MISSIVE_CACHE": str(tmp_path / "cache"),
-        "MISSIVE_SECRET_KEY": secrets.token_hex(16),
-        "MISSIVE_COOKIE_SECURE": "0",
-    }
-    server = Gunicorn(tmp_path, server_env)
+    access = tmp_path / "access.log"
+    log_args = f"--access-logfile {access} --access-logformat '%(p)s %(h)s %(m)s %(U)s %(s)s'"
+    server = Gunicorn(env, workers=2, extra_env={"GUNICORN_CMD_ARGS": log_args})
     try:
         # Which worker takes a connection is the kernel's choice: send bursts from fresh
         # addresses until one was answered by both workers (the case a per-worker count
@@ -228,10 +177,10 @@ def test_thirty_concurrent_wrong_passwords_across_two_workers(tmp_path):
             statuses = burst(server.port, source, "a wrong password", BURST)
             counts = Counter(statuses)
             assert counts[401] <= 5 and counts[401] + counts[429] == BURST, (source, counts)
-            if len(server.workers_of(source, BURST)) >= 2:
+            if len(workers_of(access, source, BURST)) >= 2:
                 spread = source
                 break
-        assert spread, f"every burst was answered by one worker; see {server.access}"
+        assert spread, f"every burst was answered by one worker; see {access}"
         # That address now waits, even with the right password; another signs in.
         assert burst(server.port, spread, PASSWORD, 1) == [429]
         assert burst(server.port, "127.0.0.99", PASSWORD, 1) == [303]
