@@ -1,20 +1,22 @@
-"""`python -m indexer add` on real material: hostile files, Berlioz scans, Poilus wills."""
+"""`python -m indexer add` on real material: Berlioz scans, Poilus wills.
+
+(Hostile files: tests/test_hostile.py.)
+"""
 
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from indexer.extract.text import read_text
 from indexer.search import SearchRequest
-from tests.conftest import CORPUS, Env, need_corpus, write_letter
+from tests.conftest import Env, need_corpus, write_letter
 from tests.test_sample import cli
 
-HOSTILE = sorted(p for p in (CORPUS / "hostile").glob("*/*") if p.is_file())
+pytestmark = pytest.mark.slow  # each adds real letters through the command line, OCR too
 
 
 def fold(text: str) -> str:
@@ -29,42 +31,6 @@ def small_env(tmp_path) -> Env:
     write_letter(env.archive.root, "second-letter", ["A later letter about the lighthouse."])
     env.build()
     return env
-
-
-def test_every_hostile_file_is_ingested_or_rejected_in_one_line(small_env):
-    need_corpus("hostile")
-    assert len(HOSTILE) > 60
-    outcomes = {}
-    # Two adds at a time (one per core): each file gets its own id, so they never collide,
-    # and the index's write lock serialises their commits.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(lambda p: cli(small_env, "--no-ocr", "add", str(p)), HOSTILE))
-    for path, out in zip(HOSTILE, runs, strict=True):
-        assert "Traceback" not in out.stderr, (path.name, out.stderr)
-        if out.returncode == 0:
-            letter_id = out.stdout.strip()
-            assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", letter_id), out.stdout
-            outcomes[path.name] = letter_id
-        else:
-            lines = out.stderr.strip().splitlines()
-            assert len(lines) == 1, (path.name, out.stderr)
-            assert lines[0].startswith(f"Error: {path.name}: "), lines[0]
-            assert len(lines[0]) > len(f"Error: {path.name}: ") + 10
-            outcomes[path.name] = None
-    rejected = {n for n, v in outcomes.items() if v is None}
-    assert {"decompression_bomb.gif", "truncated_image.png", "r2-user-password.pdf"} <= rejected
-    assert outcomes["multipage.tiff"] and outcomes["encrypted_doc_no_id.pdf"]
-    check = cli(small_env, "check")
-    assert check.returncode == 0, check.stdout
-    s = small_env.search()
-    try:
-        for q, letter_id in (("harbour", "first-letter"), ("lighthouse", "second-letter")):
-            assert letter_id in {h.id for h in s.search(SearchRequest(q=q)).hits}
-        vicksburg = outcomes["Seige_of_Vicksburg_Sample_OCR.pdf"]
-        assert s.get(vicksburg)["pages"] and len(s.get(vicksburg)["pages"]) == 6
-    finally:
-        s.close()
-    assert not list((small_env.archive.letters_dir / ".staging").glob("*"))
 
 
 @pytest.mark.ocr

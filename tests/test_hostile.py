@@ -1,15 +1,26 @@
-"""Every hostile file in the shared corpus reads, or fails with an IngestError that says why."""
+"""Every hostile file in the shared corpus reads, or fails with an IngestError that says why;
+`add` makes it a letter or refuses it in one line, and the archive stays whole."""
 
 from __future__ import annotations
 
+import re
+import threading
+import traceback
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from indexer.errors import IngestError
+from indexer import indexing
+from indexer.errors import IngestError, MissiveError
 from indexer.extract import RENDER_DPI, SourcePage, load_page_image, read_source
+from indexer.pipeline import Reader
+from indexer.search import SearchRequest
+from tests.conftest import Env, write_letter
+from tests.test_sample import cli
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 HOSTILE = CORPUS / "hostile"
@@ -247,3 +258,141 @@ def test_empty_pdf_is_one_blank_page_without_text():
 def test_broken_content_streams_lose_only_their_text():
     pages = outcome("poppler-90-0-fuzzed.pdf")
     assert len(pages) == 16 and all(p.text is None for p in pages)
+
+
+# -- `add`, as `python -m indexer --no-ocr add FILE` runs it ---------------------------------
+# In this process (the same function the command calls, with the same reader), so 88 files
+# cost 88 adds, not 88 interpreter starts; a few go through the real command line below,
+# which must say exactly what the function said. Each add runs under a hang guard; PDF
+# text layers are read in a helper process with a time budget anyway.
+HANG_S = 300.0
+# The 352-page book goes last: while it is the newest segment, every later commit merges it
+# again, which would make each following add take seconds more without testing anything new.
+ADD_ORDER = sorted(
+    (p for p in HOSTILE.glob("*/*") if p.is_file()),
+    key=lambda p: (p.name == "big_freeculture.pdf", str(p)),
+)
+EARLIER = {"harbour": "first-letter", "lighthouse": "second-letter"}
+CLI_CASES = [
+    "decompression_bomb.gif",
+    "truncated_image.png",
+    "r2-user-password.pdf",
+    "multipage.tiff",
+    "Seige_of_Vicksburg_Sample_OCR.pdf",
+]
+
+
+def within(seconds: float, what: str, fn: Callable[[], Any]) -> Any:
+    """fn() in a daemon thread: fails the test, instead of stalling the suite, if it hangs."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"{what} did not end in {seconds:.0f} s (hung?)"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def small_env(root: Path) -> Env:
+    env = Env(root)
+    write_letter(env.archive.root, "first-letter", ["An early letter about the harbour."])
+    write_letter(env.archive.root, "second-letter", ["A later letter about the lighthouse."])
+    env.build()
+    return env
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory) -> tuple[Env, dict[str, tuple[str, Any]]]:
+    """Every hostile file added in turn: name -> ("added", letter), ("refused", message)
+    or ("crashed", traceback)."""
+    env = small_env(tmp_path_factory.mktemp("hostile-add"))
+    reader = Reader(env.archive, ocr_cache=env.root / "cache" / "ocr", use_ocr=False)
+    outcomes: dict[str, tuple[str, Any]] = {}
+    for path in ADD_ORDER:
+
+        def add(path: Path = path) -> tuple[str, Any]:
+            try:
+                return "added", indexing.add(env.archive, env.store, reader, [path])
+            except MissiveError as exc:  # what the command prints as "Error: ..."
+                return "refused", str(exc)
+            except Exception:  # noqa: BLE001 - the command would show a traceback
+                return "crashed", traceback.format_exc()
+
+        outcomes[path.name] = within(HANG_S, f"adding {path.name}", add)
+    return env, outcomes
+
+
+@pytest.mark.slow
+def test_every_hostile_file_is_added_or_refused_in_one_line(added):
+    _env, outcomes = added
+    assert len(outcomes) == len(ADD_ORDER) > 60
+    crashed = {name: tb for name, (kind, tb) in outcomes.items() if kind == "crashed"}
+    assert crashed == {}, "\n".join(f"{n}:\n{tb}" for n, tb in crashed.items())
+    for name, (kind, value) in outcomes.items():
+        if kind == "refused":
+            assert "\n" not in value, (name, value)
+            assert value.startswith(f"{name}: ") and len(value) > len(name) + 12, value
+        else:
+            assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", value.id), (name, value.id)
+    refused = {n for n, (kind, _) in outcomes.items() if kind == "refused"}
+    # The reading table above says which files read and how many pages they have.
+    unreadable = {n for n, v in EXPECTED.items() if isinstance(v, str)}
+    assert refused == unreadable
+    pages = {n: len(v.pages) for n, (kind, v) in outcomes.items() if kind == "added"}
+    assert pages == {n: v for n, v in EXPECTED.items() if isinstance(v, int)}
+
+
+@pytest.mark.slow
+def test_after_the_hostile_files_earlier_letters_are_found_and_the_index_agrees(added):
+    env, outcomes = added
+    # Archive and index agree; `check` lists only pages whose text layer broke (for
+    # `update` to read again), each naming a letter made from a hostile file.
+    problems = indexing.check(env.archive, env.store)
+    assert [p for p in problems if " could not be read (" not in p] == []
+    added_ids = {v.id for kind, v in outcomes.values() if kind == "added"}
+    assert {p.split(":")[0] for p in problems} <= added_ids
+    searcher = env.search()
+    try:
+        for word, letter_id in EARLIER.items():
+            assert letter_id in {h.id for h in searcher.search(SearchRequest(q=word)).hits}
+        _kind, vicksburg = outcomes["Seige_of_Vicksburg_Sample_OCR.pdf"]
+        assert len(searcher.get(vicksburg.id)["pages"]) == 6
+    finally:
+        searcher.close()
+    assert not list((env.archive.letters_dir / ".staging").glob("*"))
+    assert set(env.archive.ids()) == added_ids | set(EARLIER.values())
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory) -> Env:
+    return small_env(tmp_path_factory.mktemp("hostile-cli"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CLI_CASES)
+def test_the_command_line_says_what_add_says(added, cli_env, name):
+    _env, outcomes = added
+    kind, value = outcomes[name]
+    out = cli(cli_env, "--no-ocr", "add", str(path_of(name)))
+    assert "Traceback" not in out.stderr, out.stderr
+    if kind == "refused":
+        assert out.returncode == 1 and out.stdout == ""
+        assert out.stderr == f"Error: {value}\n"
+        return
+    assert out.returncode == 0, out.stderr
+    searcher = cli_env.search()
+    try:
+        stored = searcher.get(out.stdout.strip())
+        assert len(stored["pages"]) == len(value.pages)
+        for word, letter_id in EARLIER.items():
+            assert letter_id in {h.id for h in searcher.search(SearchRequest(q=word)).hits}
+    finally:
+        searcher.close()
