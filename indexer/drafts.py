@@ -3,8 +3,9 @@
 A draft is made in one step that either happens completely or not at all:
 
 1. every file is copied into `letters/.staging/<token>/` and flushed to disk;
-2. each is checked by its content (page image, PDF or plain-text transcript; images and
-   PDFs are decoded, so damaged files and decompression bombs are refused here);
+2. each is checked by its content (page image, PDF or plain-text transcript; images are
+   decoded, so damaged files and decompression bombs are refused here; a PDF's page tree is
+   read to count its pages, but its text is not: that is read in the background);
 3. the files are named like any letter's (`page-001.jpg`, `page-001.txt`) and a
    `letter.json` with `"status": "draft"` records who added which file when;
 4. the folder is renamed to `letters/draft-YYYYMMDD-<6 hex>` in one rename, and the
@@ -128,7 +129,9 @@ def _classify(item: Added) -> None:
     kind = extract.sniff(item.staged)  # by magic bytes: the staged name has no extension
     if kind in ("image", "pdf"):
         try:
-            item.pages = len(extract.read_source(item.staged))  # decodes: bombs, damage
+            # Images are decoded (bombs, damage); a PDF's page tree is read, never its
+            # content streams: their text is read later, in the background, within a budget.
+            item.pages = len(extract.describe_source(item.staged))
         except IngestError as exc:
             raise _named(exc, item.staged, item.name) from None
         item.kind = kind

@@ -13,6 +13,8 @@ from . import extract
 from .archive import Archive, slugify
 from .documents import to_document
 from .errors import IngestError, MissiveError
+from .failures import check_lines as failure_lines
+from .failures import indexed_failures
 from .pipeline import Reader
 from .records import Letter
 from .sidecar import SIDECAR, parse_sidecar
@@ -93,7 +95,8 @@ def update(
     report = Report()
     with store.write_lock():
         ids = archive.ids()
-        changed = [i for i in ids if known.get(i) != archive.fingerprint(i)]
+        failed = indexed_failures(store)  # pages that could not be read: try them again
+        changed = [i for i in ids if known.get(i) != archive.fingerprint(i) or i in failed]
         report.unchanged = len(ids) - len(changed)
         report.removed = sorted(set(known) - set(ids))
         ix = store.open()
@@ -129,6 +132,7 @@ def check(archive: Archive, store: IndexStore) -> list[str]:
             problems.append(f"{letter_id}: changed in the archive since it was indexed")
     for letter_id in sorted(set(known) - set(ids)):
         problems.append(f"{letter_id}: in the index but not in the archive")
+    problems.extend(failure_lines(store))
     return problems
 
 

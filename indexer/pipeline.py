@@ -122,6 +122,8 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
             n = len(pages) + 1
             origin = "pdf-text" if sp.text else "none"
             pages.append(Page(n, sp.text or "", origin, path.name, sp.frame, sp.width, sp.height))
+            if sp.text_error:
+                pages[-1].failures.append(("pdf-text", sp.text_error))
     if not pages:  # a transcript-only letter: its transcripts in order, numbered from 1
         numbers = sorted(k for k, v in extras.items() if "txt" in v)
         extras = {i: extras[n] for i, n in enumerate(numbers, start=1)}
@@ -176,7 +178,9 @@ class Reader:
     ):
         self.archive = archive
         self.cache = OcrCache(ocr_cache)
-        self.use_ocr = use_ocr and ocr.available()
+        # OCR wanted; whether Tesseract is there is asked for each letter, so that a
+        # missing Tesseract is recorded as a failure and one installed later is used.
+        self.use_ocr = use_ocr
         self.ocr_workers = ocr_workers
 
     def _start(self, letter_id: str, folder: Path | None = None) -> _Pending:
@@ -196,8 +200,11 @@ class Reader:
             )
         pending = _Pending(letter, folder)
         langs = ocr.tesseract_langs(letter.languages)
+        installed = ocr.available()
         digests: dict[str, str] = {}
         for page in letter.pages:
+            if page.origin == "transcript":
+                page.failures.clear()  # a transcript makes the text layer unnecessary
             if page.text.strip() or page.image is None:
                 continue
             if page.image not in digests:
@@ -206,8 +213,10 @@ class Reader:
             cached = self.cache.get(key)
             if cached is not None:
                 self._apply_ocr(page, cached)
-            elif self.use_ocr:
+            elif self.use_ocr and installed:
                 pending.jobs.append((page, folder / page.image, key))
+            elif self.use_ocr:
+                page.failures.append(("ocr", f"cannot OCR: {ocr.NOT_INSTALLED}"))
         return pending
 
     @staticmethod
@@ -241,13 +250,19 @@ class Reader:
             by_langs.setdefault(langs[id(p)], []).append(i)
         for lang, idxs in by_langs.items():
             results = ocr.ocr_many(
-                [loaders[i] for i in idxs], langs=lang, workers=self.ocr_workers, progress=on_page
+                [loaders[i] for i in idxs],
+                langs=lang,
+                workers=self.ocr_workers,
+                progress=on_page,
+                names=[f"page {jobs[i][1][0].n}" for i in idxs],
             )
             for i, result in zip(idxs, results, strict=True):
                 page, _path, key = jobs[i][1]
                 if isinstance(result, ocr.OcrResult):
                     self.cache.put(key, result)
                     self._apply_ocr(page, result)
+                else:  # recorded, never cached: the next `update` tries the page again
+                    page.failures.append(("ocr", getattr(result, "why", str(result))))
 
     def read(self, letter_id: str, *, on_page: Callable[[int, int], None] | None = None) -> Letter:
         """Read one letter completely (running OCR now if needed).

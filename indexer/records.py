@@ -175,6 +175,9 @@ class Page:
     height: int | None = None
     words: list[Word] | None = None
     transcript: str | None = None  # transcript file name, when there is one
+    # What could not be read on this page: (step, why), step "pdf-text" or "ocr". Recorded
+    # in the index (never in the archive), listed by `check`, tried again by `update`.
+    failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

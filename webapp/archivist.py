@@ -24,6 +24,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from indexer import drafts, lifecycle
 from indexer.archive import ID_PATTERN, ArchiveError
 from indexer.errors import MissiveError
+from indexer.failures import STEPS
 from indexer.metadata.countries import country_code, country_name
 from indexer.processing import is_alive
 from indexer.query import QueryError
@@ -97,6 +98,16 @@ def indexed(letter_id: str) -> dict[str, Any] | None:
         return None
 
 
+@bp.app_template_filter("failed_pages")
+def failed_pages(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """What could not be read of a letter (as indexed): [{"n", "step", "reason"}], page order."""
+    return [
+        {"n": page.get("n"), "step": STEPS.get(f.get("step"), f.get("step")), "reason": f["reason"]}
+        for page in meta.get("pages") or []
+        for f in page.get("failed") or []
+    ]
+
+
 def _being_read(letter_id: str) -> bool:
     return is_alive(get_jobs().files.read(letter_id))
 
@@ -145,6 +156,7 @@ def _drafts() -> list[dict[str, Any]]:
                 "files": len(added.get("files") or []),
                 "state": state.get("state"),
                 "message": state.get("message"),
+                "failed": len({f["n"] for f in failed_pages(meta)}) if meta else 0,
             }
         )
     out.sort(key=lambda d: d["added"].get("at") or "", reverse=True)

@@ -24,6 +24,7 @@ control_socket_disable = True
 def on_starting(server) -> None:
     from indexer.archive import Archive
     from indexer.config import resolve_paths
+    from indexer.extract import pdftext
     from indexer.pipeline import Reader
     from indexer.repair import repair
     from indexer.store import IndexStore
@@ -35,3 +36,4 @@ def on_starting(server) -> None:
     report = repair(archive, IndexStore(paths.index), reader)
     for line in report.lines():
         server.log.info("%s", line)
+    pdftext.stop_helper()  # the master reads no more PDFs; each worker starts its own
