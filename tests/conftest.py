@@ -24,6 +24,13 @@ SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "archive"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tesseract and Chromium runs take seconds each: `-m "not slow"` leaves them out too."""
+    for item in items:
+        if item.get_closest_marker("ocr") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def need_corpus(*parts: str) -> Path:
     """The corpus path, or skip the test when the shared corpus is absent."""
     path = CORPUS.joinpath(*parts)
