@@ -54,6 +54,7 @@ def main(ctx: click.Context, archive: str | None, index: str | None, no_ocr: boo
 
 
 def _report(report: indexing.Report) -> None:
+    """Print what was done; exit 1 when letters were skipped (each listed with its reason)."""
     for line in report.errors:
         click.echo(f"skipped {line}", err=True)
     verb = "rebuilt" if report.rebuilt else "updated"
@@ -61,6 +62,13 @@ def _report(report: indexing.Report) -> None:
         f"index {verb}: {len(report.indexed)} letters indexed, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed, {len(report.errors)} skipped"
     )
+    if report.errors:
+        click.echo(
+            f"{len(report.errors)} letters were not indexed (listed above); "
+            "every other letter is indexed and served",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _run_indexing(ctx: Context, fn, label: str) -> None:
@@ -130,14 +138,26 @@ def check(ctx: Context, repair: bool) -> None:
             report = run_repair(ctx.archive, ctx.store, ctx.reader)
         except MissiveError as exc:
             _fail(str(exc))
-        for line in report.lines():
+        done = report.lines()
+        for line in done:
             click.echo(line)
+    else:
+        done = []
     problems = indexing.check(ctx.archive, ctx.store)
     for line in problems:
-        click.echo(line)
+        if line not in done:  # a skipped letter: the repair has said so already
+            click.echo(line)
     if problems:
-        hint = "" if repair else "; `python -m indexer check --repair` repairs them"
-        click.echo(f"{len(problems)} problems{hint}", err=True)
+        bad = sum(line.startswith("skipped ") for line in problems)
+        if bad:
+            click.echo(
+                f"{bad} letters cannot be indexed until their files are mended "
+                "(each line says what is accepted)",
+                err=True,
+            )
+        if len(problems) > bad:
+            hint = "" if repair else "; `python -m indexer check --repair` repairs them"
+            click.echo(f"{len(problems) - bad} problems{hint}", err=True)
         sys.exit(1)
     click.echo(f"archive and index agree: {len(ctx.archive.ids())} letters")
 

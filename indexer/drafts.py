@@ -32,10 +32,10 @@ from typing import BinaryIO
 
 from . import extract
 from .archive import Archive, ArchiveError, fsync_dir
-from .errors import IngestError
+from .errors import IngestError, MissiveError
 from .lifecycle import now, set_status
 from .records import Letter
-from .sidecar import SIDECAR
+from .sidecar import SIDECAR, check_added, load_sidecar
 from .store import write_atomic
 
 DRAFT_ID = re.compile(r"^draft-\d{8}-[0-9a-f]{6}$")
@@ -245,13 +245,11 @@ def create_draft(
 
 def added_record(archive: Archive, letter_id: str) -> dict:
     """What `create_draft` recorded about the files (empty for letters added otherwise)."""
-    path = archive.folder(letter_id) / SIDECAR
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        data = load_sidecar(archive.folder(letter_id))
+    except MissiveError:
         return {}
-    added = data.get("added") if isinstance(data, dict) else None
-    return added if isinstance(added, dict) else {}
+    return check_added(data)  # {} unless well-formed: pages listing it trust its shape
 
 
 def readable_id(archive: Archive, letter: Letter) -> str:

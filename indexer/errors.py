@@ -7,3 +7,5 @@ class MissiveError(Exception):
 
 class IngestError(MissiveError):
     """A file cannot be ingested; the message starts with the file name."""
+
+    letter_id: str | None = None  # the letter it stopped, when read as part of a batch

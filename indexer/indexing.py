@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import extract
-from .archive import Archive, slugify
+from . import extract, skips
+from .archive import STAGING, Archive, fsync_dir, slugify
 from .documents import to_document
 from .errors import IngestError, MissiveError
+from .extract import reason
 from .failures import check_lines as failure_lines
 from .failures import indexed_failures
 from .pipeline import Reader
 from .records import Letter
 from .sidecar import SIDECAR, parse_sidecar
-from .store import IndexMissing, IndexStore, write_atomic
+from .store import WRITE_TIMEOUT, IndexBusy, IndexMissing, IndexStore, write_atomic
 
 Progress = Callable[[str], None]
 
@@ -32,13 +35,32 @@ class Report:
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
     rebuilt: bool = False
+    skipped: skips.Skips = field(default_factory=dict)  # the failed letters, by id
 
 
-def _write_letters(write, reader: Reader, ids, report: Report, on_letter) -> None:
-    """Read letters and hand each to `write`; a letter that fails is reported, not fatal."""
+def _fingerprint(archive: Archive, letter_id: str) -> str:
+    try:
+        return archive.fingerprint(letter_id)
+    except (MissiveError, OSError):  # the folder went away meanwhile
+        return ""
+
+
+def _write_letters(write, reader: Reader, ids, report: Report, on_letter, drop=None) -> None:
+    """Read letters and hand each to `write`; a letter that fails is reported, not fatal.
+
+    `drop(id)` removes what the index held of a letter that now fails, so an update leaves
+    the index as a build would.
+    """
     for item in reader.read_many(ids, on_letter=on_letter):
         if isinstance(item, IngestError):
             report.errors.append(str(item))
+            if item.letter_id:
+                report.skipped[item.letter_id] = {
+                    "fingerprint": _fingerprint(reader.archive, item.letter_id),
+                    "reason": str(item),
+                }
+                if drop is not None:
+                    drop(item.letter_id)
             continue
         write(**to_document(item))
         report.indexed.append(item.id)
@@ -62,18 +84,31 @@ def build(
     `procs` > 1 indexes in that many processes (Whoosh's multisegment writer). Forking is
     only safe in a process without other threads, so only the command line asks for it.
     """
+    with store.write_lock():
+        return _build_locked(archive, store, reader, on_letter=on_letter, procs=procs)
+
+
+def _build_locked(
+    archive: Archive,
+    store: IndexStore,
+    reader: Reader,
+    *,
+    on_letter: Progress | None = None,
+    procs: int = 1,
+) -> Report:
+    """`build`, for a caller that holds the write lock."""
     extra = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {}
     report = Report(rebuilt=True)
-    with store.write_lock():
-        gen, ix = store.new_generation()
-        try:
-            with store.writer(ix, **(extra or {"limitmb": 256})) as w:
-                _write_letters(w.add_document, reader, archive.ids(), report, on_letter)
-            ix.close()
-            store.publish(gen, letters=len(report.indexed))
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
+    gen, ix = store.new_generation()
+    try:
+        with store.writer(ix, **(extra or {"limitmb": 256})) as w:
+            _write_letters(w.add_document, reader, archive.ids(), report, on_letter)
+        ix.close()
+        skips.save(gen, report.skipped)
+        store.publish(gen, letters=len(report.indexed))
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
     return report
 
 
@@ -87,7 +122,11 @@ def indexed_fingerprints(store: IndexStore) -> dict[str, str]:
 def update(
     archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
 ) -> Report:
-    """Index new and changed letters, remove deleted ones; rebuild if the schema changed."""
+    """Index new and changed letters, remove deleted ones; rebuild if the schema changed.
+
+    Letters that could not be read before are read again (the cause may be gone); a letter
+    that now fails is taken out of the index, as a build would leave it.
+    """
     try:
         known = indexed_fingerprints(store)
     except IndexMissing:
@@ -103,7 +142,14 @@ def update(
         with store.writer(ix) as w:
             for letter_id in report.removed:
                 w.delete_by_term("id", letter_id)
-            _write_letters(w.update_document, reader, changed, report, on_letter)
+
+            def drop(letter_id: str) -> None:
+                if letter_id in known:
+                    w.delete_by_term("id", letter_id)
+
+            _write_letters(w.update_document, reader, changed, report, on_letter, drop)
+        # Every letter skipped before was read again (it is not in the index).
+        skips.save(store.current_dir(), report.skipped)
         store.touch()
     return report
 
@@ -118,17 +164,25 @@ def index_letter(store: IndexStore, letter: Letter) -> None:
 
 
 def check(archive: Archive, store: IndexStore) -> list[str]:
-    """Where archive and index disagree, one line each; empty when they agree."""
+    """Where archive and index disagree, one line each; empty when they agree.
+
+    A letter the index could not take is listed with the reason it was skipped.
+    """
     problems: list[str] = []
     try:
         known = indexed_fingerprints(store)
     except IndexMissing as exc:
         return [str(exc)]
+    skipped = skips.load(store)
     ids = archive.ids()
     for letter_id in ids:
-        if letter_id not in known:
+        fingerprint = archive.fingerprint(letter_id)
+        skip = skipped.get(letter_id)
+        if letter_id not in known and skip and skip.get("fingerprint") == fingerprint:
+            problems.append(f"skipped {skip['reason']}")
+        elif letter_id not in known:
             problems.append(f"{letter_id}: in the archive but not in the index")
-        elif known[letter_id] != archive.fingerprint(letter_id):
+        elif known[letter_id] != fingerprint:
             problems.append(f"{letter_id}: changed in the archive since it was indexed")
     for letter_id in sorted(set(known) - set(ids)):
         problems.append(f"{letter_id}: in the index but not in the archive")
@@ -181,8 +235,15 @@ def add(
     paths: list[Path],
     *,
     meta: dict | None = None,
+    lock_timeout: float = WRITE_TIMEOUT,
 ) -> Letter:
-    """Make the files one new letter: staged in the archive, read, moved in place, indexed."""
+    """Make the files one new letter: staged in the archive, read, moved in place, indexed.
+
+    All or nothing: when the index is busy (its lock not free within `lock_timeout`
+    seconds) or indexing fails, the letter is not left in the archive, and the message
+    says so. Only a crash between the two steps leaves it unindexed; `check --repair`
+    then indexes it.
+    """
     files = _expand(paths)
     if not files:
         raise IngestError(f"{', '.join(map(str, paths))}: no files to add")
@@ -216,14 +277,68 @@ def add(
         if meta:
             write_atomic(staged / SIDECAR, json.dumps(meta, ensure_ascii=False, indent=2).encode())
         letter = reader.read_staged(staged)
-        letter_id = archive.unique_id(_suggest_id(letter, files[0]))
-        archive.commit_staged(staged, letter_id)
-    letter = reader.read(letter_id)
-    try:
-        index_letter(store, letter)
-    except IndexMissing:
-        build(archive, store, reader)
+        _flush(staged)
+        base = _suggest_id(letter, files[0])
+        what = files[0].name + (f" and {len(files) - 1} more files" if len(files) > 1 else "")
+        with ExitStack() as held:
+            try:
+                held.enter_context(store.write_lock(timeout=lock_timeout))
+            except IndexBusy as exc:
+                raise IndexBusy(f"{what}: not added, the archive is unchanged: {exc}") from None
+            # With the lock held no other writer can index the letter before it is complete.
+            letter.id = archive.unique_id(base)
+            archive.commit_staged(staged, letter.id)
+            letter.fingerprint = archive.fingerprint(letter.id)
+            _index_new(archive, store, reader, letter, what)
     return letter
+
+
+def _flush(folder: Path) -> None:
+    """Flush a staged letter's files to disk before it is renamed into place."""
+    for path in folder.iterdir():
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+    fsync_dir(folder)
+
+
+def _index_new(
+    archive: Archive, store: IndexStore, reader: Reader, letter: Letter, what: str
+) -> None:
+    """Index a letter just committed; if that fails, take the letter out of the archive again.
+
+    The caller holds the write lock, so nothing else has indexed the letter meanwhile, and
+    the letter was never acknowledged: taking it back leaves archive and index as they were.
+    """
+    try:
+        try:
+            ix = store.open()
+        except IndexMissing:
+            report = _build_locked(archive, store, reader)
+            if letter.id not in report.indexed:
+                raise IngestError(
+                    "; ".join(e for e in report.errors if e.startswith(letter.id))
+                    or f"{letter.id}: not indexed"
+                ) from None
+            return
+        with store.writer(ix) as w:
+            w.update_document(**to_document(letter))
+    except BaseException as exc:
+        undo = archive.letters_dir / STAGING / f"undo-{secrets.token_hex(6)}"
+        try:
+            (archive.letters_dir / letter.id).rename(undo)
+        except OSError as gone:
+            raise IngestError(
+                f"{what}: saved as letter {letter.id} but not indexed ({reason(exc)}), "
+                f"and it could not be taken back ({reason(gone)}); "
+                "`python -m indexer check --repair` indexes it"
+            ) from exc
+        archive.discard_staged(undo)
+        if not isinstance(exc, Exception):
+            raise  # an interrupt: nothing was added
+        raise IngestError(
+            f"{what}: not added, the archive is unchanged: indexing failed ({reason(exc)})"
+        ) from exc
+    store.touch()
 
 
 __all__ = ["MissiveError", "Report", "add", "build", "check", "update", "index_letter"]

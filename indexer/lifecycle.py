@@ -17,7 +17,7 @@ from .archive import Archive, fsync_dir
 from .errors import MissiveError
 from .pipeline import _sources
 from .records import STATUSES, Letter
-from .sidecar import SIDECAR, SidecarError, parse_sidecar
+from .sidecar import SIDECAR, SidecarError, load_sidecar, parse_sidecar
 from .store import write_atomic
 
 HISTORY = "history.jsonl"
@@ -81,9 +81,11 @@ def history(archive: Archive, letter_id: str) -> list[dict[str, Any]]:
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            entries.append(json.loads(line))
+            entry = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line torn by a crash mid-append: the rest of the log still counts
+        if isinstance(entry, dict):  # a line that is no entry (edited by hand) is passed over
+            entries.append(entry)
     return entries
 
 
@@ -98,8 +100,9 @@ def last_text_change(folder: Path) -> str | None:
             entry = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if entry.get("action") == "edit-transcript":
-            last = entry.get("at")
+        if isinstance(entry, dict) and entry.get("action") == "edit-transcript":
+            at = entry.get("at")
+            last = at if isinstance(at, str) else last
     return last
 
 
@@ -207,13 +210,15 @@ def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by:
 
 
 def read_sidecar_data(archive: Archive, letter_id: str) -> dict[str, Any]:
-    path = archive.folder(letter_id) / SIDECAR
-    if not path.exists():
+    """The sidecar as it is on disk ({} when absent); SidecarError unless a JSON object."""
+    data = load_sidecar(archive.folder(letter_id))
+    if data is None:
         return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise SidecarError(f"{letter_id}/{SIDECAR}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise SidecarError(
+            f"{letter_id}/{SIDECAR}: top level: not an object; accepted: a JSON object"
+        )
+    return data
 
 
 def set_status(

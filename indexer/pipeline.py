@@ -16,12 +16,12 @@ from pathlib import Path
 from . import extract
 from .archive import Archive, file_digest
 from .errors import IngestError, MissiveError
-from .extract import ocr
+from .extract import ocr, reason
 from .extract.text import read_text
 from .extract.words import read_words
 from .metadata import extract_metadata
 from .records import Letter, Page, Party, Word
-from .sidecar import SIDECAR, read_sidecar
+from .sidecar import SIDECAR, PageSpec, page_specs, read_sidecar
 from .store import write_atomic
 
 _PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
@@ -84,19 +84,24 @@ def _page_files(folder: Path) -> dict[int, dict[str, Path]]:
     return found
 
 
-def _sources(folder: Path, sidecar: dict) -> list[tuple[Path, int | None]]:
+def _in_folder(folder: Path, name: str, field: str) -> Path:
+    """The file a sidecar names, which must be in the letter's folder."""
+    path = folder / name
+    if not path.is_file():
+        raise IngestError(
+            f"{folder.name}/{SIDECAR}: {field}: {name!r} is not a file in the letter's "
+            "folder; accepted: the name of a file in the letter's folder"
+        )
+    return path
+
+
+def _sources(folder: Path, specs: list[PageSpec]) -> list[tuple[Path, int | None]]:
     """Page sources in page order: (file, frame) with frame None meaning every frame."""
-    if sidecar.get("pages"):
-        out = []
-        for i, spec in enumerate(sidecar["pages"]):
-            path = folder / str(spec["image"])
-            if path.parent != folder or not path.is_file():
-                raise IngestError(
-                    f"{folder.name}/{SIDECAR}: pages[{i}].image {spec['image']!r} "
-                    "is not a file in the letter's folder"
-                )
-            out.append((path, int(spec.get("frame", 0))))
-        return out
+    if specs:
+        return [
+            (_in_folder(folder, spec.image, f"pages[{i}].image"), spec.frame)
+            for i, spec in enumerate(specs)
+        ]
     files = [
         p
         for p in sorted(folder.iterdir())
@@ -114,9 +119,16 @@ def _sources(folder: Path, sidecar: dict) -> list[tuple[Path, int | None]]:
 
 def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
     extras = _page_files(folder)
+    specs = page_specs(sidecar, where=f"{folder.name}/{SIDECAR}")
     pages: list[Page] = []
-    for path, frame in _sources(folder, sidecar):
-        for sp in extract.read_source(path):
+    for i, (path, frame) in enumerate(_sources(folder, specs)):
+        found = extract.read_source(path)
+        if frame is not None and not any(sp.frame == frame for sp in found):
+            raise IngestError(
+                f"{folder.name}/{SIDECAR}: pages[{i}].frame: {path.name} has no frame or "
+                f"page {frame}; accepted: 0 to {len(found) - 1} for this file"
+            )
+        for sp in found:
             if frame is not None and sp.frame != frame:
                 continue
             n = len(pages) + 1
@@ -128,16 +140,18 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
         numbers = sorted(k for k, v in extras.items() if "txt" in v)
         extras = {i: extras[n] for i, n in enumerate(numbers, start=1)}
         pages = [Page(i) for i in extras]
-    spec_pages = sidecar.get("pages") or []
     for page in pages:
         files = extras.get(page.n, {})
-        spec = spec_pages[page.n - 1] if page.n <= len(spec_pages) else {}
-        txt = folder / spec["transcript"] if spec.get("transcript") else files.get("txt")
+        spec = specs[page.n - 1] if page.n <= len(specs) else None
+        txt, words = files.get("txt"), files.get("words")
+        if spec is not None and spec.transcript:
+            txt = _in_folder(folder, spec.transcript, f"pages[{page.n - 1}].transcript")
+        if spec is not None and spec.words:
+            words = _in_folder(folder, spec.words, f"pages[{page.n - 1}].words")
         if txt is not None and txt.is_file():
             page.text = read_text(txt)
             page.origin = "transcript" if page.text.strip() else page.origin
             page.transcript = txt.name
-        words = folder / spec["words"] if spec.get("words") else files.get("words")
         if words is not None and words.is_file():
             page.words = read_words(words, width=page.width, height=page.height)
     return pages
@@ -163,6 +177,18 @@ def _merge_metadata(letter: Letter) -> None:
         else:
             continue
         given[key] = item.provenance
+
+
+def _stopped(letter_id: str, exc: Exception) -> IngestError:
+    """The error that stopped one letter of a batch, naming the letter."""
+    if not isinstance(exc, IngestError):
+        # Every known fault is an IngestError; anything else is reported, not raised,
+        # so that one letter cannot stop the archive.
+        exc = IngestError(f"{letter_id}: cannot be read ({reason(exc)})")
+    elif not str(exc).startswith((f"{letter_id}/", f"{letter_id}:")):
+        exc = IngestError(f"{letter_id}: {exc}")  # a file's message: say whose file it is
+    exc.letter_id = letter_id
+    return exc
 
 
 class Reader:
@@ -294,17 +320,20 @@ class Reader:
         """Yield each letter, or the IngestError that stopped it; the batch goes on."""
         batch: list[_Pending] = []
 
-        def flush() -> Iterator[Letter]:
+        def flush() -> Iterator[Letter | IngestError]:
             self._run_ocr(batch, None)
             for p in batch:
-                yield self._finish(p)
+                try:
+                    yield self._finish(p)
+                except Exception as exc:  # one letter never stops the others
+                    yield _stopped(p.letter.id, exc)
             batch.clear()
 
         for letter_id in ids:
             try:
                 pending = self._start(letter_id)
-            except IngestError as exc:
-                yield exc
+            except Exception as exc:  # one letter never stops the others
+                yield _stopped(letter_id, exc)
                 continue
             batch.append(pending)
             if on_letter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ class RecordError(ValueError):
     """A value in a record is malformed; the message says which and what is accepted."""
 
 
-_ISO_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO_PART = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def _bounds(text: str) -> tuple[dt.date, dt.date, str]:
@@ -40,11 +41,14 @@ def _bounds(text: str) -> tuple[dt.date, dt.date, str]:
             return d, d, "day"
         if month:
             first = dt.date(year, int(month), 1)
-            nxt = dt.date(year + (month == "12"), int(month) % 12 + 1, 1)
-            return first, nxt - dt.timedelta(days=1), "month"
-    except ValueError as exc:
-        raise RecordError(f"date {text!r} is not a calendar date: {exc}") from None
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+            last = first.replace(day=calendar.monthrange(year, first.month)[1])
+            return first, last, "month"
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+    except ValueError as exc:  # month 13, 30 February, year 0000
+        raise RecordError(
+            f"date {text!r} is not a calendar date ({exc}); accepted: a real day, "
+            "month or year from 0001"
+        ) from None
 
 
 @dataclass(frozen=True)

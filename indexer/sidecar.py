@@ -1,12 +1,20 @@
-"""The archive's metadata file `letter.json`, read into a Letter and written back."""
+"""The archive's metadata file `letter.json`, read into a Letter and written back.
+
+Every value is checked here, and only here: a sidecar either becomes a Letter or raises a
+SidecarError whose one line names the file, the field, what is wrong and what is
+accepted (`2009-x/letter.json: related: 5 is not a list; accepted: ...`). The rest of the
+program relies on that, so no value of the wrong kind gets past this module.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .archive import ID_PATTERN
 from .errors import MissiveError
 from .records import (
     RELATIONS,
@@ -20,6 +28,7 @@ from .records import (
 )
 
 SIDECAR = "letter.json"
+MAX_SIDECAR_BYTES = 1024 * 1024  # metadata, not text: no honest sidecar comes near
 PARTY_FIELDS = ("name", "role", "organisation", "country", "place")
 TEXT_FIELDS = ("title", "date_as_written", "collection", "rights", "notes")
 KNOWN = {
@@ -28,121 +37,343 @@ KNOWN = {
 }
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _GIVEN = Provenance(source="archivist")
+_ABSENT = (None, "")  # JSON null or an empty string: the field is not given
+
+TEXT = "text (a JSON string)"
+PARTY = "an object with " + ", ".join(PARTY_FIELDS) + " (each text)"
+FILE_NAME = "the name of a file in the letter's folder, such as 'page-001.jpg'"
+LETTER_ID = "a letter id: 1 to 100 lower-case letters, digits and hyphens"
 
 
 class SidecarError(MissiveError):
     """A sidecar is unreadable or has a value of the wrong kind."""
 
 
-def _country(value: Any, where: str) -> str:
+@dataclass(frozen=True)
+class PageSpec:
+    """One entry of the sidecar's `pages` list, checked: names are plain file names."""
+
+    image: str
+    frame: int = 0
+    transcript: str | None = None
+    words: str | None = None
+
+
+def _show(value: Any) -> str:
+    """A value as it appears in the file, on one short line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: shown escaped, so the line can be printed
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else type(value).__name__
+
+
+class _Checker:
+    """Raises SidecarError for one file: `where: field: what is wrong; accepted: ...`."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def bad(self, field: str, what: str, accepted: str) -> SidecarError:
+        return SidecarError(f"{self.where}: {field}: {what}; accepted: {accepted}")
+
+    def not_a(self, field: str, value: Any, wanted: str, accepted: str) -> SidecarError:
+        return self.bad(field, f"{_show(value)} is {_kind(value)}, not {wanted}", accepted)
+
+    def text(self, field: str, value: Any) -> str | None:
+        if value in _ABSENT:
+            return None
+        if not isinstance(value, str):
+            raise self.not_a(field, value, "text", TEXT)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate such as "\ud800": no character at all
+            raise self.bad(field, f"{_show(value)} holds a lone surrogate", TEXT) from None
+        return value
+
+    def obj(self, field: str, value: Any, accepted: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.not_a(field, value, "an object", accepted)
+        return value
+
+    def items(self, field: str, value: Any, accepted: str) -> list[Any]:
+        """A list (absent: empty); anything else is refused."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.not_a(field, value, "a list", accepted)
+        return value
+
+    def file_name(self, field: str, value: Any) -> str | None:
+        name = self.text(field, value)
+        if name is None:
+            return None
+        if (
+            "/" in name
+            or "\\" in name
+            or name.startswith(".")
+            or any(ord(c) < 32 for c in name)
+            or len(name.encode("utf-8")) > 255
+        ):
+            raise self.bad(field, f"{_show(name)} is not a plain file name", FILE_NAME)
+        return name
+
+
+def _country(check: _Checker, field: str, value: str) -> str:
     from .metadata.countries import country_code
 
-    code = country_code(str(value)) if isinstance(value, str) else None
+    code = country_code(value)
     if not code:
-        raise SidecarError(
-            f"{where}: {value!r} is not a country; accepted: an ISO 3166-1 alpha-2 code "
-            "such as 'PK' or 'GB', or a country name"
+        raise check.bad(
+            field,
+            f"{_show(value)} is not a country",
+            "an ISO 3166-1 alpha-2 code such as 'PK' or 'GB', or a country name",
         )
     return code
 
 
-def _party(raw: Any, where: str) -> Party:
-    if not isinstance(raw, dict):
-        raise SidecarError(f"{where}: expected an object with {', '.join(PARTY_FIELDS)}")
+def _party(check: _Checker, field: str, raw: Any) -> Party:
     party = Party()
-    for key in PARTY_FIELDS:
-        value = raw.get(key)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, str):
-            raise SidecarError(f"{where}.{key}: expected text, got {type(value).__name__}")
-        setattr(party, key, _country(value, f"{where}.{key}") if key == "country" else value)
+    for key, value in check.obj(field, raw, PARTY).items():
+        if key not in PARTY_FIELDS:
+            continue  # a field of the party's own (an email, a note): kept, not indexed
+        text = check.text(f"{field}.{key}", value)
+        if text is not None and key == "country":
+            text = _country(check, f"{field}.{key}", text)
+        if text is not None:
+            setattr(party, key, text)
     return party
 
 
-def parse_sidecar(data: dict[str, Any], letter: Letter, *, path: str = SIDECAR) -> None:
-    """Fill `letter` from sidecar data, marking each given value as the archivist's."""
+def _parties(check: _Checker, raw: Any) -> list[Party]:
+    if raw in _ABSENT:
+        return []
+    if isinstance(raw, dict):
+        return [_party(check, "recipient", raw)]
+    accepted = f"{PARTY}, or a list of such objects"
+    if not isinstance(raw, list):
+        raise check.not_a("recipient", raw, "an object or a list", accepted)
+    return [_party(check, f"recipient[{i}]", r) for i, r in enumerate(raw)]
+
+
+def _date(check: _Checker, raw: Any) -> DateValue | None:
+    accepted = "YYYY, YYYY-MM, YYYY-MM-DD or an interval such as 1855/1856, as text"
+    if raw in _ABSENT:
+        return None
+    if type(raw) is int:  # a year written as a number: 1855
+        raw = str(raw)
+    if not isinstance(raw, str) or len(raw) > 50:
+        raise check.not_a("date", raw, "an ISO 8601 date", accepted)
+    try:
+        return DateValue.parse(raw)
+    except RecordError as exc:
+        message = str(exc)
+        if "; accepted:" not in message:
+            message += f"; accepted: {accepted}"
+        raise SidecarError(f"{check.where}: date: {message}") from None
+
+
+def _languages(check: _Checker, raw: Any) -> list[str]:
+    accepted = "ISO 639-1 codes, a list such as [\"en\", \"fr\"]"
+    if raw in _ABSENT or raw == []:
+        return []
+    items = [raw] if isinstance(raw, str) else check.items("languages", raw, accepted)
+    codes = []
+    for i, code in enumerate(items):
+        field = "languages" if isinstance(raw, str) else f"languages[{i}]"
+        if not isinstance(code, str):
+            raise check.not_a(field, code, "text", accepted)
+        if not _LANG.match(code.lower()):
+            raise check.bad(field, f"{_show(code)} is not a language code", accepted)
+        codes.append(code.lower())
+    return codes
+
+
+def _related(check: _Checker, raw: Any) -> list[Related]:
+    relations = ", ".join(RELATIONS)
+    accepted = f'a list of {{"id", "relation"}}; relation is one of {relations}'
+    out = []
+    for i, rel in enumerate(check.items("related", raw, accepted)):
+        field = f"related[{i}]"
+        rel = check.obj(field, rel, '{"id": "<letter id>", "relation": "see-also"}')
+        rid = rel.get("id")
+        if not isinstance(rid, str) or not ID_PATTERN.match(rid):
+            raise check.bad(f"{field}.id", f"{_show(rid)} is not a letter id", LETTER_ID)
+        relation = rel.get("relation")
+        if relation is None:
+            relation = "see-also"
+        if not isinstance(relation, str) or relation not in RELATIONS:
+            raise check.bad(f"{field}.relation", f"{_show(relation)} is not known", relations)
+        out.append(Related(rid, relation))
+    return out
+
+
+def _page_specs(check: _Checker, raw: Any) -> list[PageSpec]:
+    accepted = 'a list of {"image", "frame", "transcript", "words"}, each with an "image"'
+    specs = []
+    for i, spec in enumerate(check.items("pages", raw, accepted)):
+        field = f"pages[{i}]"
+        spec = check.obj(field, spec, accepted)
+        image = check.file_name(f"{field}.image", spec.get("image"))
+        if image is None:
+            raise check.bad(f"{field}.image", "missing", FILE_NAME)
+        frame = spec.get("frame")
+        if frame is None:
+            frame = 0
+        frames = "a whole number from 0 (the file's first frame or PDF page)"
+        if isinstance(frame, bool) or not isinstance(frame, int):
+            raise check.not_a(f"{field}.frame", frame, "a whole number", frames)
+        if frame < 0:
+            raise check.bad(f"{field}.frame", f"{frame} is below 0", frames)
+        transcript = check.file_name(f"{field}.transcript", spec.get("transcript"))
+        words = check.file_name(f"{field}.words", spec.get("words"))
+        specs.append(PageSpec(image, frame, transcript, words))
+    return specs
+
+
+def _withdrawn(check: _Checker, raw: Any) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    accepted = '{"at": "2026-11-23T10:00:00Z", "by": "alice", "reason": "..."}'
+    out = {}
+    for key, value in check.obj("withdrawn", raw, accepted).items():
+        name = key if re.fullmatch(r"[a-z_]{1,20}", key) else _show(key)
+        text = check.text(f"withdrawn.{name}", value)
+        if text is not None:
+            out[key] = text
+    return out or None
+
+
+def _added(check: _Checker, raw: Any) -> None:
+    """The upload's record (kept, not indexed): its shape, so pages listing it can trust it."""
+    if raw is None:
+        return
+    accepted = '{"at", "by", "via", "files": [{"name", "stored_as", "bytes", "sha256"}]}'
+    added = check.obj("added", raw, accepted)
+    for key in ("at", "by", "via"):
+        check.text(f"added.{key}", added.get(key))
+    for i, item in enumerate(check.items("added.files", added.get("files"), accepted)):
+        field = f"added.files[{i}]"
+        item = check.obj(field, item, '{"name", "stored_as", "bytes", "sha256"}')
+        for key in ("name", "stored_as", "sha256"):
+            check.text(f"{field}.{key}", item.get(key))
+        size = item.get("bytes")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            raise check.not_a(f"{field}.bytes", size, "a byte count", "a whole number from 0")
+
+
+def check_added(data: Any, *, where: str = SIDECAR) -> dict[str, Any]:
+    """The sidecar's `added` record when it is well-formed, else {}."""
+    if not isinstance(data, dict) or not isinstance(data.get("added"), dict):
+        return {}
+    try:
+        _added(_Checker(where), data["added"])
+    except SidecarError:
+        return {}
+    return data["added"]
+
+
+def page_specs(data: dict[str, Any], *, where: str = SIDECAR) -> list[PageSpec]:
+    """The sidecar's explicit page order (empty when it gives none); SidecarError if bad."""
+    return _page_specs(_Checker(where), data.get("pages"))
+
+
+def parse_sidecar(data: Any, letter: Letter, *, path: str = SIDECAR) -> None:
+    """Fill `letter` from sidecar data, marking each given value as the archivist's.
+
+    Raises SidecarError (one line: file, field, what is wrong, what is accepted) for any
+    value of the wrong kind or shape; `letter` is then left as it was.
+    """
+    check = _Checker(path)
     if not isinstance(data, dict):
-        raise SidecarError(f"{path}: expected a JSON object at the top level")
+        raise check.not_a("top level", data, "an object", 'a JSON object such as {"title": "..."}')
+    texts = {key: check.text(key, data.get(key)) for key in TEXT_FIELDS}
+    date = _date(check, data.get("date"))
+    sender = data.get("sender")
+    sender = Party() if sender in _ABSENT else _party(check, "sender", sender)
+    recipients = _parties(check, data.get("recipient"))
+    languages = _languages(check, data.get("languages"))
+    related = _related(check, data.get("related"))
+    _page_specs(check, data.get("pages"))
+    status = data.get("status")
+    if status in _ABSENT:
+        status = "published"
+    if not isinstance(status, str) or status not in STATUSES:
+        raise check.bad("status", f"{_show(status)} is not a status", ", ".join(STATUSES))
+    withdrawn = _withdrawn(check, data.get("withdrawn"))
+    _added(check, data.get("added"))
+
+    # Every value is good: fill the letter.
     prov = letter.provenance
-    for key in TEXT_FIELDS:
-        value = data.get(key)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, str):
-            raise SidecarError(f"{path}: {key}: expected text, got {type(value).__name__}")
-        setattr(letter, key, value)
-        prov[key] = _GIVEN
-    if data.get("date") not in (None, ""):
-        try:
-            letter.date = DateValue.parse(str(data["date"]))
-        except RecordError as exc:
-            raise SidecarError(f"{path}: date: {exc}") from None
+    for key, value in texts.items():
+        if value is not None:
+            setattr(letter, key, value)
+            prov[key] = _GIVEN
+    if date is not None:
+        letter.date = date
         prov["date"] = _GIVEN
-    if data.get("sender"):
-        letter.sender = _party(data["sender"], f"{path}: sender")
-    recipients = data.get("recipient") or []
-    if isinstance(recipients, dict):
-        recipients = [recipients]
-    if not isinstance(recipients, list):
-        raise SidecarError(f"{path}: recipient: expected an object or a list of objects")
-    letter.recipients = [_party(r, f"{path}: recipient") for r in recipients]
+    letter.sender, letter.recipients = sender, recipients
     for role, parties in (("sender", [letter.sender]), ("recipient", letter.recipients)):
         for party in parties[:1]:
             for key in PARTY_FIELDS:
                 if getattr(party, key):
                     prov[f"{role}.{key}"] = _GIVEN
-    langs = data.get("languages")
-    if langs not in (None, []):
-        if isinstance(langs, str):
-            langs = [langs]
-        if not isinstance(langs, list) or not all(
-            isinstance(x, str) and _LANG.match(x.lower()) for x in langs
-        ):
-            raise SidecarError(
-                f"{path}: languages: {langs!r} is not a list of ISO 639-1 codes "
-                "such as ['en', 'fr']"
-            )
-        letter.languages = [x.lower() for x in langs]
+    if languages:
+        letter.languages = languages
         prov["languages"] = _GIVEN
-    for i, rel in enumerate(data.get("related") or []):
-        if not isinstance(rel, dict) or not isinstance(rel.get("id"), str):
-            raise SidecarError(f"{path}: related[{i}]: expected {{'id': ..., 'relation': ...}}")
-        relation = rel.get("relation", "see-also")
-        if relation not in RELATIONS:
-            raise SidecarError(
-                f"{path}: related[{i}].relation: {relation!r} is not known; accepted: "
-                + ", ".join(RELATIONS)
-            )
-        letter.related.append(Related(rel["id"], relation))
-    pages = data.get("pages")
-    if pages is not None and not (
-        isinstance(pages, list) and all(isinstance(p, dict) and p.get("image") for p in pages)
-    ):
-        raise SidecarError(f"{path}: pages: expected a list of objects each with an 'image'")
-    status = data.get("status") or "published"
-    if status not in STATUSES:
-        accepted = ", ".join(STATUSES)
-        raise SidecarError(f"{path}: status: {status!r} is unknown; accepted: {accepted}")
+    letter.related.extend(related)
     letter.status = status
-    withdrawn = data.get("withdrawn")
-    if withdrawn is not None and not isinstance(withdrawn, dict):
-        raise SidecarError(f"{path}: withdrawn: expected an object with 'at', 'by', 'reason'")
-    letter.withdrawn = {k: str(v) for k, v in (withdrawn or {}).items()} or None
+    letter.withdrawn = withdrawn
     letter.extra = {k: v for k, v in data.items() if k not in KNOWN}
+
+
+def load_sidecar(folder: Path) -> Any:
+    """The parsed JSON of `folder/letter.json` (None when absent), not yet checked."""
+    path = folder / SIDECAR
+    where = f"{folder.name}/{SIDECAR}"
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SIDECAR_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SidecarError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_SIDECAR_BYTES:
+        raise SidecarError(
+            f"{where}: the file is over {MAX_SIDECAR_BYTES // 1024} KB; accepted: at most "
+            f"{MAX_SIDECAR_BYTES // 1024} KB of metadata (texts belong in page-NNN.txt files)"
+        )
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, JSONDecodeError, ...
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise SidecarError(
+            f"{where}: not valid UTF-8 JSON ({detail}); accepted: a JSON object in UTF-8"
+        ) from None
 
 
 def read_sidecar(folder: Path, letter: Letter) -> dict[str, Any]:
     """Read `folder/letter.json` into `letter`; return the raw data ({} when absent)."""
-    path = folder / SIDECAR
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    data = load_sidecar(folder)
+    if data is None:
         return {}
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SidecarError(f"{folder.name}/{SIDECAR}: not valid UTF-8 JSON ({exc})") from None
     parse_sidecar(data, letter, path=f"{folder.name}/{SIDECAR}")
     return data
 

@@ -7,6 +7,9 @@ Before any worker starts, the master runs the same repair as
 removed, leftovers of interrupted writes and rebuilds are cleaned up, and the index is
 updated from the archive (or rebuilt if it cannot be read). So after a crash or a kill at
 any moment, what the archive holds is what is served, and nothing half-added shows.
+A letter that cannot be indexed (a malformed `letter.json`, a damaged file) is logged with
+its reason and skipped; the others are served. If the repair itself fails (the index busy
+with a build, a full disk), the error is logged and the index is served as it is.
 (`--workers`, `--bind` and the like come from the command line: see the Makefile.)
 """
 
@@ -33,7 +36,16 @@ def on_starting(server) -> None:
     archive = Archive(paths.archive)
     reader = Reader(archive, ocr_cache=paths.ocr_cache)
     server.log.info("reconciling the index in %s with the archive in %s", paths.index, archive.root)
-    report = repair(archive, IndexStore(paths.index), reader)
-    for line in report.lines():
-        server.log.info("%s", line)
+    try:
+        report = repair(archive, IndexStore(paths.index), reader)
+    except Exception:  # the app serves the index as it is rather than not at all
+        server.log.exception(
+            "the index was not reconciled with the archive; serving it as it is. "
+            "`python -m indexer check --repair` says why and repairs it"
+        )
+    else:
+        for line in report.lines():
+            # A letter that cannot be indexed is skipped, with its reason; the rest is served.
+            level = server.log.warning if line.startswith("skipped ") else server.log.info
+            level("%s", line)
     pdftext.stop_helper()  # the master reads no more PDFs; each worker starts its own

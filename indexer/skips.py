@@ -1,0 +1,41 @@
+"""Letters the index could not take, and why: kept beside the index so `check` can say so.
+
+Each index generation holds `skipped.json`: for every letter a build or update skipped,
+the archive fingerprint it was read at and the one-line reason. `check` reports such a
+letter by its reason while the letter is unchanged; once it changes, the next update
+reads it again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .store import IndexStore, write_atomic
+
+SKIPPED = "skipped.json"
+
+Skips = dict[str, dict[str, str]]  # id -> {"fingerprint": ..., "reason": ...}
+
+
+def load(store: IndexStore) -> Skips:
+    """The skipped letters of the served generation ({} when none or unreadable)."""
+    gen = store.current_dir()
+    if gen is None:
+        return {}
+    try:
+        data = json.loads((gen / SKIPPED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v
+        for k, v in data.items()
+        if isinstance(v, dict) and isinstance(v.get("reason"), str)
+    }
+
+
+def save(gen: Path, skips: Skips) -> None:
+    """Record the skipped letters of generation `gen` (the caller holds the write lock)."""
+    write_atomic(gen / SKIPPED, json.dumps(skips, ensure_ascii=False, sort_keys=True).encode())
