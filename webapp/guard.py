@@ -22,6 +22,7 @@ import io
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import MultipartDecoder
 
 from .errors import error_response
 
@@ -94,15 +95,35 @@ def _read_unsized_form(limit: int) -> None:
     environ["CONTENT_LENGTH"] = str(len(data))
 
 
+def _too_many_parts(exc: BaseException) -> bool:
+    """Whether Werkzeug refused a multipart form for its number of parts. The exception
+    says nothing; its decoder raises it from next_event() for that alone (a field that is
+    too large is refused in receive_data() or by the form parser)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "next_event" and isinstance(
+            frame.f_locals.get("self"), MultipartDecoder
+        ):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _too_large(exc: RequestEntityTooLarge):
     limit, kind = g.get("body_limit") or body_limit()
     size = request.content_length
-    if size is not None and size <= limit:  # the body fits: the form parser refused a part
-        config = current_app.config
+    config = current_app.config
+    if _too_many_parts(exc):
+        parts = config["MAX_FORM_PARTS"]
         message = (
-            f"A field of the form is larger than {_size(config['MAX_FORM_MEMORY_SIZE'])}, or "
-            f"the form has more than {config['MAX_FORM_PARTS']:,} parts (files and fields); "
-            "nothing was saved. Send fewer files at once, or shorter text."
+            f"The form has more than {parts:,} parts (files and fields), the most one request "
+            f"may hold; nothing was saved. Send at most {parts - 1:,} files at once."
+        )
+    elif size is not None and size <= limit:  # the body fits: the form parser refused a field
+        message = (
+            f"A field of the form is larger than {_size(config['MAX_FORM_MEMORY_SIZE'])}; "
+            "nothing was saved. Send shorter text, or the text as a file."
         )
     elif kind == "upload":
         message = (
