@@ -43,6 +43,7 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
                 "height": p.height,
                 "origin": p.origin,
                 "has_words": bool(p.words),
+                "failed": [{"step": step, "reason": why} for step, why in p.failures],
             }
             for p in letter.pages
         ],
@@ -90,6 +91,10 @@ def to_document(letter: Letter) -> dict[str, Any]:
         "fingerprint": letter.fingerprint,
         "page_count": len(letter.pages),
     }
+    failures = [[p.n, step, why] for p in letter.pages for step, why in p.failures]
+    if failures:
+        doc["failures"] = failures
+        doc["failed"] = "yes"
     if letter.title:
         doc["title"] = letter.title
         doc["title_grams"] = letter.title

@@ -6,7 +6,9 @@ The archive is the truth; everything else is brought in line with it:
   acknowledged: a letter is acknowledged only once its folder is renamed into place);
 - temporary files of interrupted atomic writes are removed;
 - index generations left by an interrupted rebuild are removed;
-- the index is updated (new, changed and removed letters), or rebuilt when it cannot be read.
+- the index is updated (new, changed and removed letters, and letters with pages that could
+  not be read), or rebuilt when it cannot be opened. Any other error is raised with its
+  message: a rebuild would not cure it, and would hide it.
 
 The web app runs the same at startup (webapp/gunicorn_conf.py), before it serves.
 """
@@ -22,10 +24,9 @@ from dataclasses import dataclass, field
 
 from . import indexing
 from .archive import STAGING, Archive
-from .errors import MissiveError
 from .extract import reason
 from .pipeline import Reader
-from .store import IndexBusy, IndexStore
+from .store import IndexMissing, IndexStore
 
 _TMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # store.write_atomic's temporary files
 TMP_AGE = 60.0  # seconds: no atomic write of a small file takes longer
@@ -37,7 +38,7 @@ class RepairReport:
     temp_removed: list[str] = field(default_factory=list)
     generations_removed: list[str] = field(default_factory=list)
     index: indexing.Report | None = None
-    damaged: str | None = None  # why the index was rebuilt instead of updated
+    damaged: str | None = None  # why the index could not be opened (it was rebuilt)
 
     def lines(self) -> list[str]:
         out = []
@@ -50,7 +51,7 @@ class RepairReport:
         for name in self.generations_removed:
             out.append(f"removed index generation {name}: left by an interrupted rebuild")
         if self.damaged:
-            out.append(f"the index could not be read ({self.damaged}); rebuilt from the archive")
+            out.append(f"the index could not be opened ({self.damaged}); rebuilt from the archive")
         if self.index is not None:
             r = self.index
             out.extend(f"skipped {line}" for line in r.errors)
@@ -80,6 +81,28 @@ def _temp_files(archive: Archive) -> list[str]:
     return removed
 
 
+def _cannot_open(store: IndexStore) -> str | None:
+    """Why the served index cannot be opened, or None when it opens (or there is none yet:
+    `update` builds one)."""
+    with warnings.catch_warnings():
+        # Whoosh leaves the files of an index it cannot open open; they close here, quietly.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = store.open()
+            try:
+                with ix.searcher() as s:  # opens every segment's files
+                    s.doc_count_all()
+            finally:
+                ix.close()
+        except IndexMissing:
+            return None
+        except Exception as exc:  # damaged: the archive has everything to rebuild it
+            return reason(exc)
+        finally:
+            gc.collect()
+    return None
+
+
 def repair(
     archive: Archive,
     store: IndexStore,
@@ -101,16 +124,9 @@ def repair(
                 store.remove_stale(keep=current)
             else:
                 report.generations_removed = []  # none is served: a build may be starting
-    with warnings.catch_warnings():
-        # Whoosh leaves the files of an index it cannot read open; they close here, quietly.
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            report.index = indexing.update(archive, store, reader, on_letter=on_letter)
-        except (IndexBusy, MissiveError):
-            raise
-        except Exception as exc:  # a damaged index: the archive has everything to rebuild it
-            report.damaged = reason(exc)
-        gc.collect()
+    report.damaged = _cannot_open(store)
     if report.damaged:
         report.index = indexing.build(archive, store, reader, on_letter=on_letter)
+    else:
+        report.index = indexing.update(archive, store, reader, on_letter=on_letter)
     return report

@@ -13,7 +13,7 @@ from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.
@@ -112,6 +112,10 @@ class LetterSchema(fields.SchemaClass):
     pages_text = fields.STORED()  # list of page texts, for snippets per page
     fingerprint = fields.STORED()  # content hash of the archive folder
     page_count = fields.STORED()
+    # Pages that could not be read ([page, step, why], indexer.failures); `failed` marks
+    # their letters, so `check` and `update` find them without reading every letter.
+    failures = fields.STORED()
+    failed = fields.ID()
     # Each letter's facet values ({field: [values]}) in one column: a searcher reads
     # them for all letters in one pass instead of term by term (documents.facet_values).
     facets = fields.COLUMN(columns.PickleColumn(columns.VarBytesColumn()))

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from indexer import drafts, indexing, lifecycle
 from indexer.cli import main as cli
 from indexer.errors import IngestError
+from indexer.pipeline import Reader
 from indexer.repair import repair
 from indexer.search import SearchRequest
 from tests.conftest import write_letter
@@ -74,6 +75,7 @@ def test_a_damaged_index_is_rebuilt_from_the_archive(env):
         toc.write_bytes(b"\x00garbage after a crash")
     report = repair(env.archive, env.store, env.reader)
     assert report.damaged and report.index.rebuilt
+    assert "the index could not be opened (" in "\n".join(report.lines())
     assert indexing.check(env.archive, env.store) == []
     s = env.search()
     try:
@@ -125,3 +127,29 @@ def test_a_crash_between_rename_and_status_leaves_a_draft_not_a_public_letter(en
     # Publishing it again keeps the id it has (it is no longer provisional).
     assert drafts.publish(env.archive, final, env.reader.read(final), by="a") == final
     assert lifecycle.read_sidecar_data(env.archive, final)["status"] == "published"
+
+
+class _FailsOnce(Reader):
+    """A reader that meets an error that has nothing to do with the index, once."""
+
+    failed = False
+
+    def read_many(self, ids, **kwargs):
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("the archive disk went away")
+        yield from super().read_many(ids, **kwargs)
+
+
+def test_an_error_that_is_not_a_damaged_index_is_raised_not_rebuilt(env):
+    write_letter(env.archive.root, "alpha", ["Ships and harbours."])
+    env.build()
+    served = env.store.current_name()
+    write_letter(env.archive.root, "beta", ["A letter the update has to read."])
+    reader = _FailsOnce(env.archive, use_ocr=False)
+    with pytest.raises(RuntimeError, match="the archive disk went away"):
+        repair(env.archive, env.store, reader)
+    assert env.store.current_name() == served  # no rebuild was started
+    report = repair(env.archive, env.store, reader)  # the cause is gone: an update
+    assert report.damaged is None and not report.index.rebuilt
+    assert report.index.indexed == ["beta"]

@@ -3,10 +3,12 @@
 Each source kind lives in its own module and is an object with ``kind``,
 ``matches(head, path)``, ``read(path)`` and ``load(path, frame, dpi)``; `read_source` and
 `load_page_image` pick the kind from the file's content, never from its name alone.
+`describe_source` is `read_source` without a PDF's text layer: cheap enough for a request.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -30,6 +32,7 @@ __all__ = [
     "RENDER_DPI",
     "SourceKind",
     "SourcePage",
+    "describe_source",
     "kinds",
     "load_page_image",
     "read_source",
@@ -50,6 +53,7 @@ class SourcePage:
     width: int | None  # page image size in pixels (PDF: at RENDER_DPI)
     height: int | None
     text: str | None = None  # PDF text layer; None when the page has none or only whitespace
+    text_error: str | None = None  # why the PDF text layer could not be read, if it could not
 
 
 class SourceKind(Protocol):
@@ -110,6 +114,20 @@ def reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+def seconds_setting(name: str, default: float) -> float:
+    """A number of seconds from the environment variable `name`, else `default`."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise IngestError(f"{name}={raw[:40]!r} is not a number of seconds; accepted: 0 or more")
+    return value
+
+
 @cache
 def kinds() -> tuple[SourceKind, ...]:
     """Return the registered source kinds, in the order they are tried."""
@@ -161,6 +179,15 @@ def read_source(path: Path) -> list[SourcePage]:
     """Validate a page source and describe its pages; raise IngestError when it is unusable."""
     path = Path(path)
     return _pick(path).read(path)
+
+
+def describe_source(path: Path) -> list[SourcePage]:
+    """Validate a page source and describe its pages, without reading a PDF's text layer
+    (pages have text None): bounded by the file's size, not by what its pages draw."""
+    path = Path(path)
+    kind = _pick(path)
+    describe = getattr(kind, "describe", kind.read)
+    return describe(path)
 
 
 def load_page_image(

@@ -15,17 +15,27 @@ from tempfile import TemporaryDirectory
 from PIL import Image, ImageOps
 
 from indexer.errors import IngestError
-from indexer.extract import reason
+from indexer.extract import reason, seconds_setting
 from indexer.records import Word
 
 DEFAULT_LANGS = "eng+fra+deu+spa"  # used as far as they are installed
-TIMEOUT_S = 180
+TIMEOUT_S = 180  # per page, unless $MISSIVE_OCR_TIMEOUT says otherwise
+TIMEOUT_ENV = "MISSIVE_OCR_TIMEOUT"
+NOT_INSTALLED = "the tesseract program is not installed (not found on PATH)"
 MAX_SIDE = 4000  # Tesseract gains nothing from larger pages, only time and memory
 
 # Tesseract's codes are ISO 639-2/T except for these.
 _TESS_CODES = {"zh": "chi_sim", "nb": "nor", "nn": "nor"}
 
 Job = Callable[[], Image.Image] | Image.Image
+
+
+class OcrFailed(IngestError):
+    """A page could not be OCR'd; `why` says why without naming the page."""
+
+    def __init__(self, name: str, why: str):
+        super().__init__(f"{name}: {why}")
+        self.why = why
 
 
 @dataclass
@@ -44,10 +54,18 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-@cache
+def timeout() -> float:
+    """Seconds one page's OCR may take: $MISSIVE_OCR_TIMEOUT, else TIMEOUT_S."""
+    return seconds_setting(TIMEOUT_ENV, TIMEOUT_S)
+
+
 def _installed() -> frozenset[str]:
-    if not available():
-        return frozenset()
+    # Only an answer is remembered: Tesseract may be installed while the app runs.
+    return _listed() if available() else frozenset()
+
+
+@cache
+def _listed() -> frozenset[str]:
     try:
         proc = subprocess.run(
             ["tesseract", "--list-langs"], capture_output=True, timeout=60, check=False
@@ -173,15 +191,18 @@ def _ocr(image: Image.Image, langs: str, workdir: Path, name: str) -> OcrResult:
     # Tesseract's own OpenMP threads fight the parallel page processes; one thread per
     # process measured about 8x faster on two cores when pages run side by side.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    limit = timeout()
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, env=env, check=False)
+        proc = subprocess.run(cmd, capture_output=True, timeout=limit, env=env, check=False)
     except FileNotFoundError as exc:
-        raise IngestError(f"{name}: cannot OCR: the tesseract program is not installed") from exc
+        raise OcrFailed(name, f"cannot OCR: {NOT_INSTALLED}") from exc
     except subprocess.TimeoutExpired as exc:
-        raise IngestError(f"{name}: OCR took longer than {TIMEOUT_S} s and was stopped") from exc
+        raise OcrFailed(name, f"OCR took longer than {limit:g} s and was stopped") from exc
+    if proc.returncode < 0:
+        raise OcrFailed(name, f"OCR failed (tesseract was killed by signal {-proc.returncode})")
     if proc.returncode != 0:
-        raise IngestError(
-            f"{name}: OCR failed (tesseract exit {proc.returncode}: {_stderr_line(proc.stderr)})"
+        raise OcrFailed(
+            name, f"OCR failed (tesseract exit {proc.returncode}: {_stderr_line(proc.stderr)})"
         )
     return _parse_tsv(proc.stdout.decode("utf-8", "replace"), image.size, work.size)
 
@@ -195,15 +216,20 @@ def ocr_image(
 
 
 def _run_job(job: Job, langs: str, workdir: Path, name: str) -> OcrResult | IngestError:
+    # One bad page must not stop the others; its error is its result.
     try:
         image = job() if callable(job) else job
+    except IngestError as exc:
+        return exc  # the page image could not be made: the loader's message names the file
+    except Exception as exc:
+        return OcrFailed(name, f"the page could not be OCR'd ({reason(exc)})")
+    try:
         workdir.mkdir()
         return _ocr(image, langs, workdir, name)
     except IngestError as exc:
         return exc
     except Exception as exc:
-        # One bad page must not stop the others; its error is its result.
-        return IngestError(f"{name}: the page could not be OCR'd ({reason(exc)})")
+        return OcrFailed(name, f"the page could not be OCR'd ({reason(exc)})")
 
 
 def ocr_many(

@@ -1,4 +1,9 @@
-"""PDF letters: read each page's text layer with pypdf, render pages with pdfium."""
+"""PDF letters: describe pages and read their text layers with pypdf, render with pdfium.
+
+The text layers are read in a helper process, each page within a time budget
+(indexer.extract.pdftext); describing the pages (count, size) reads the page tree only,
+never a content stream, so it is bounded by the file's size.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from pypdf import PdfReader
 from indexer.errors import IngestError
 from indexer.extract import MAX_FRAMES, RENDER_DPI, SourcePage, quiet_library, reason
 from indexer.extract.image import MAX_PIXELS
+from indexer.extract.pdftext import budget_from_env, read_texts
 
 # pypdf logs a warning for every repair it makes to a damaged file; the outcome that
 # matters (the page's text, or the file's rejection) is reported by our own errors.
@@ -57,13 +63,7 @@ def _pixel_size(page, dpi: int) -> tuple[int | None, int | None]:
     return math.ceil(width * scale), math.ceil(height * scale)
 
 
-def _page_text(page) -> str | None:
-    try:
-        text = page.extract_text()
-    except Exception:
-        # A broken content stream loses this page's text layer only; the page is
-        # still rendered and OCR'd.
-        return None
+def _clean(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
@@ -80,6 +80,16 @@ class PdfSource:
         return b"%PDF-" in head[:1024]
 
     def read(self, path: Path) -> list[SourcePage]:
+        """Describe the pages, with their text layers. A page whose text layer cannot be
+        read (broken, or over the time budget) keeps text None and says why in text_error:
+        it loses its text layer only; the page is still rendered and OCR'd."""
+        pages = self.describe(path)
+        for page, found in zip(pages, read_texts(path, len(pages), budget_from_env()), strict=True):
+            page.text, page.text_error = _clean(found.text), found.error
+        return pages
+
+    def describe(self, path: Path) -> list[SourcePage]:
+        """The pages with their sizes; no content stream is read (text is None)."""
         with quiet_library():
             reader = self._open(path)
             try:
@@ -103,7 +113,7 @@ class PdfSource:
                         "accepted: PDF files"
                     ) from exc
                 width, height = _pixel_size(page, RENDER_DPI)
-                pages.append(SourcePage(index, width, height, _page_text(page)))
+                pages.append(SourcePage(index, width, height))
         return pages
 
     @staticmethod
