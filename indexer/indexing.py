@@ -15,8 +15,6 @@ from . import extract, skips
 from .archive import STAGING, Archive, fsync_dir, slugify
 from .documents import to_document
 from .errors import IngestError, MissiveError
-from .failures import check_lines as failure_lines
-from .failures import indexed_failures
 from .extract import reason
 from .failures import check_lines as failure_lines
 from .failures import indexed_failures
