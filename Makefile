@@ -10,8 +10,12 @@ INBOX  ?=
 export MISSIVE_ARCHIVE ?= archive
 export MISSIVE_INDEX   ?= instance/index
 export MISSIVE_COOKIE_SECURE ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),0,1)
-GUNICORN = $(BIN)/gunicorn -c webapp/gunicorn_conf.py --workers $(WORKERS) \
-	--bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
+# Absolute URLs (permalinks, citations, API links) are built on BASE_URL, never on a
+# request's Host header; set it to the public address when serving beyond the loopback
+# (README, Configuration). Given to the server only: tests build their own URLs.
+BASE_URL ?= $(or $(MISSIVE_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT))
+GUNICORN = MISSIVE_BASE_URL='$(BASE_URL)' $(BIN)/gunicorn -c webapp/gunicorn_conf.py \
+	--workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
 .PHONY: run test lint system-deps bench clean
 

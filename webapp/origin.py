@@ -86,6 +86,7 @@ def _trusted_hosts(app: Flask) -> list[str]:
         hosts = [*([urlsplit(base).hostname or ""] if base else []), *LOOPBACK]
     if hosts == ["*"]:
         hosts = []
+    hosts = list(dict.fromkeys(hosts))  # the base URL's host may be a loopback name
     if not hosts and not app.config.get("BASE_URL"):
         raise ConfigError(
             "TRUSTED_HOSTS is empty or * and BASE_URL is unset: absolute URLs would follow "
