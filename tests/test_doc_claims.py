@@ -21,7 +21,7 @@ from indexer.drafts import MAX_PAGES, MAX_TRANSCRIPT_BYTES
 from indexer.inbox import Inbox
 from indexer.processing import JobFiles
 from tests.archive_support import archive_env, config, sign_in
-from tests.conftest import Env, LiveServer, app_config, write_letter
+from tests.conftest import REPO, Env, LiveServer, app_config, write_letter
 from webapp import create_app
 
 WORD = "albatross"
@@ -215,3 +215,19 @@ def test_the_inbox_waits_for_size_and_modification_time_to_settle(inbox):
     assert inbox.settled(now=1.5) == []
     assert inbox.settled(now=3.0) == []  # 1.5 s since the change
     assert inbox.settled(now=3.6) == [note]
+
+
+# -- the map -------------------------------------------------------------------------------
+def test_the_map_names_every_module():
+    """docs/architecture.md is the map: each module of indexer/ and webapp/ is on it."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 150
+    missing = []
+    for package in ("indexer", "webapp"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            if path.name == "__init__.py" and path.parent.name in ("indexer", "webapp"):
+                continue
+            name = path.name if path.name != "__init__.py" else f"{path.parent.name}/"
+            if f"`{name}`" not in text and f"`{path.stem}`" not in text:
+                missing.append(str(path.relative_to(REPO)))
+    assert not missing, f"not on docs/architecture.md: {missing}"
