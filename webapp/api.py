@@ -15,7 +15,7 @@ from .db import get_search
 from .errors import api_error, json_response
 from .origin import absolute
 from .params import request_from_args, url_with
-from .search import coverage_of, letter_url, per_page_default
+from .search import letter_url, per_page_default
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -31,9 +31,6 @@ def search():
     except SearchTimeout as exc:
         return api_error(503, str(exc))
     data = result_json(result, letter_url=lambda i: letter_url(i, external=True))
-    cov = coverage_of(result)
-    data["last_page"] = result.pages
-    data["image_only_unsearched"] = cov.unsearched
     api, html = url_for("api.search"), url_for("search.results")
 
     def link(path: str, **changes) -> str:
