@@ -235,3 +235,27 @@ def test_after_three_pages_over_budget_the_rest_of_the_pdf_is_given_up(tmp_path)
     assert [t.error for t in texts] == ["took longer than 0.5 s and was stopped"] * 3 + [
         "not read: 3 earlier pages ran over the budget or crashed"
     ]
+
+
+def test_read_again_from_the_review_page_clears_a_failure(scanned, monkeypatch):
+    env = scanned
+    monkeypatch.setenv("MISSIVE_OCR_TIMEOUT", "0")
+    assert run_cli(env, "update").exit_code == 0
+    monkeypatch.delenv("MISSIVE_OCR_TIMEOUT")
+    app = create_app(config(env))
+    try:
+        client = app.test_client()
+        sign_in(client)
+        html = client.get("/archive/letters/scanned").get_data(as_text=True)
+        assert "Pages not read" in html and "Read the letter again" in html
+        action = re.search(r'<form method="post" action="([^"]+/process)">', html).group(1)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        r = client.post(action, data={"csrf_token": token})
+        assert r.status_code == 303
+        assert wait_processed(client, "scanned")["state"] == "done"
+        html = client.get("/archive/letters/scanned").get_data(as_text=True)
+        assert "Pages not read" not in html
+        assert indexed_failures(env.store) == {}
+        assert found(env, "walrus") == ["scanned"]
+    finally:
+        app.extensions["missive.jobs"].shutdown()
