@@ -112,6 +112,7 @@ def test_fuzzy_words_are_whooshs_words(synthetic, fieldname):
     assert found > 30  # many words have neighbours, so the comparison means something
 
 
+@pytest.mark.slow  # 480 phrases, each matched both ways
 def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
     """Over 300 synthetic letters: 2- to 5-word phrases (taken from the texts, and
     shuffled so some words occur but not in that order) give the same letters both ways."""

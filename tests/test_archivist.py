@@ -77,6 +77,7 @@ def test_upload_is_saved_as_a_draft_before_it_is_read(desk):
     assert indexing.check(env.archive, env.store) == []
 
 
+@pytest.mark.slow  # OCR of two rendered pages
 def test_review_shows_suggestions_with_their_lines_and_publishing_gives_a_readable_id(desk):
     env, _app, client, token = desk
     scans = page_scans("albatross quartet accord", pages=2)

@@ -94,6 +94,7 @@ def _positive(d: dict, *keys: str) -> None:
         assert isinstance(d.get(key), int | float) and d[key] > 0, (key, d.get(key))
 
 
+@pytest.mark.slow  # every benchmark phase, gunicorn and Datasette included
 def test_runner_end_to_end(bench_dir: Path, capsys):
     out = bench_dir / "results" / "bench.json"
     args = ["--n", str(N), "--seed", "3", "--images", str(IMAGES), "--rounds", "1"]

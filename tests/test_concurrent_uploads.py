@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from indexer import indexing, lifecycle
 from indexer.search import SearchRequest
 from indexer.users import UserStore
@@ -41,6 +43,7 @@ def _run_together(*jobs):
     return results
 
 
+@pytest.mark.slow  # two servers reading two uploads
 def test_two_uploads_at_once_through_two_workers_are_both_published(tmp_path):
     env = archive_env(tmp_path)
     UserStore(tmp_path / "users.sqlite3").add("bob", "another long password")

@@ -143,7 +143,14 @@ def test_every_file_is_in_the_table():
     assert sorted(p.name for p in FILES) == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+# The 352-page book takes seconds to read: only the full run reads it.
+READ_CASES = [
+    pytest.param(p, marks=pytest.mark.slow) if p.name == "big_freeculture.pdf" else p
+    for p in FILES
+]
+
+
+@pytest.mark.parametrize("path", READ_CASES, ids=lambda p: p.name)
 def test_reads_or_says_why(path):
     result = outcome(path.name)
     expected = EXPECTED[path.name]
@@ -243,6 +250,7 @@ def test_real_scan_with_text_layer():
     assert "SIEGE" in pages[0].text and "VICKSBURG" in pages[0].text
 
 
+@pytest.mark.slow  # the 352-page book
 def test_big_book_reads_with_text():
     pages = outcome("big_freeculture.pdf")
     assert sum(1 for p in pages if p.text) >= 350

@@ -57,6 +57,7 @@ def tei_text(path: Path) -> str:
     return "\n".join(line for line in lines if line)
 
 
+@pytest.mark.slow  # reads 290 letters
 def test_escher_dates_match_the_file_names():
     letters = sorted(_corpus("escher_sample", "briefe").glob("*.xml"))
     extract_metadata([tei_text(letters[0])])  # warm-up: dateparser, geonames, langdetect

@@ -66,6 +66,7 @@ def escher(tmp_path_factory):
     searcher.close()
 
 
+@pytest.mark.slow  # indexes 290 Escher letters, then checks every phrase of them
 def test_every_letter_containing_a_phrase_is_found(escher):
     texts, searcher = escher
     assert len(texts) >= 100

@@ -84,6 +84,7 @@ def test_the_image_only_letter_is_searchable_through_ocr(sample_env):
         s.close()
 
 
+@pytest.mark.slow  # four runs of the command line
 def test_check_passes_and_reports_drift(sample_env, tmp_path):
     assert cli(sample_env, "check").returncode == 0
     scratch = Env(tmp_path)
