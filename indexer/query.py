@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 from rapidfuzz import process
@@ -18,9 +19,10 @@ from .schema import QUERY_FIELDS
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
 # Distinct words all the wildcard and fuzzy terms of one query may stand for together: each
 # word is one more posting list to match and score, so this bounds a query's cost by count,
-# the same on every machine.  Over 5,000 letters, `a* OR b* OR ... w*` stands for 5,100
-# words and took 4.6 s; 1,000 words take about 1 s (benchmarks/limits.py).
+# the same on every machine.  Over 5,000 synthetic letters `a* OR b* OR ... w*` stands for
+# 5,351 words and takes 3.1 s; 1,000 words take about 1 s (benchmarks/limits.py).
 EXPANSION_BUDGET = 1000
+TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
 
 
 class QueryError(MissiveError):
@@ -45,7 +47,7 @@ class _Parser(qparser.QueryParser):
 
     def __init__(self, schema, *, ocr: bool):
         super().__init__(None, schema)
-        self.add_plugin(qparser.MultifieldPlugin(["content", "title"], {"title": 2.0}))
+        self.add_plugin(qparser.MultifieldPlugin(["content", "title"], {"title": TITLE_BOOST}))
         self.ocr = ocr
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
@@ -204,19 +206,32 @@ def _fuzzy_words(q: query.FuzzyTerm, words: list[str]) -> list[bytes]:
     )
 
 
+def _as_typed(term: query.MultiTerm) -> str:
+    """A term as the user wrote it: a bare word is searched in the text (the "exact"
+    field, for wildcards) and in the title with TITLE_BOOST; both read as the bare word."""
+    text = re.sub(r"\^[0-9.]+$", "", str(term))
+    field, sep, rest = text.partition(":")
+    if sep and (field == "exact" or (field == "title" and term.boost == TITLE_BOOST)):
+        return rest
+    return text
+
+
 class _Budget:
     """The words a query's wildcard and fuzzy terms have stood for so far, term by term."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int | None):
         self.limit = limit
         self.terms: list[tuple[str, int]] = []
 
-    def spend(self, term: str, words: int) -> None:
-        self.terms.append((term, words))
+    def spend(self, term: query.MultiTerm, words: int) -> None:
+        self.terms.append((_as_typed(term), words))
         total = sum(n for _, n in self.terms)
-        if total > self.limit:
-            counted = ", ".join(f"{t} {n:,}" for t, n in self.terms[:8])
-            more = ", ..." if len(self.terms) > 8 else ""
+        if self.limit is not None and total > self.limit:
+            by_term: dict[str, int] = {}
+            for typed, n in self.terms:  # a* searched in the text and the title: one a*
+                by_term[typed] = by_term.get(typed, 0) + n
+            counted = ", ".join(f"{t} {n:,}" for t, n in list(by_term.items())[:8])
+            more = ", ..." if len(by_term) > 8 else ""
             raise QueryTooBroad(
                 f"the query is too broad: its wildcard and fuzzy terms stand for {total:,} "
                 f"or more different words together ({counted}{more}); the limit is "
@@ -243,7 +258,7 @@ def _expand(
                 f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
                 "add more letters before the * or ?"
             )
-        budget.spend(str(q), len(words))
+        budget.spend(q, len(words))
         return Expanded(q, words)
     if q.is_leaf():
         return q
@@ -255,11 +270,11 @@ def expand(
     reader: IndexReader,
     lexicon: Lexicon | None = None,
     *,
-    budget: int = EXPANSION_BUDGET,
+    budget: int | None = EXPANSION_BUDGET,
 ) -> query.Query:
     """Look up the words of wildcard, fuzzy and range terms once, refusing a term that
     stands for more than EXPANSION_LIMIT words, a query whose terms stand for more than
-    `budget` words together (QueryTooBroad), or a wildcard without letters.
+    `budget` words together (QueryTooBroad; None: no limit), or a wildcard without letters.
 
     `lexicon(field)`, when given, lists a field's words, for fuzzy terms.
     """

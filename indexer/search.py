@@ -24,7 +24,7 @@ from .deadline import Deadline, SearchTimeout
 from .documents import FACET_FIELDS
 from .metadata.countries import country_code, country_name
 from .metadata.language import language_name
-from .query import QueryError, expand, for_matching, highlight_terms, parse
+from .query import EXPANSION_BUDGET, QueryError, expand, for_matching, highlight_terms, parse
 from .records import TEXT_SOURCES, DateValue, RecordError
 from .snippets import Snippet, lead, snippets
 from .spelling import suggest
@@ -252,12 +252,20 @@ class LetterSearch:
     """One open searcher per process, refreshed when the index changes.
 
     `deadline`: seconds one search() may run before it stops with SearchTimeout (None: no
-    limit; the web app sets SEARCH_DEADLINE).
+    limit; the web app sets SEARCH_DEADLINE).  `budget`: words a query's wildcard and fuzzy
+    terms may stand for together (query.expand; None: no limit, for benchmarks).
     """
 
-    def __init__(self, store: IndexStore, *, deadline: float | None = None):
+    def __init__(
+        self,
+        store: IndexStore,
+        *,
+        deadline: float | None = None,
+        budget: int | None = EXPANSION_BUDGET,
+    ):
         self.store = store
         self.deadline = deadline
+        self.budget = budget
         self._clock = Deadline(None)  # the running search's deadline
         self._lock = threading.Lock()
         self._use = threading.RLock()
@@ -365,7 +373,8 @@ class LetterSearch:
         req.validate()
         s = self.searcher()
         self._clock = Deadline(self.deadline)
-        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
+        parsed = parse(req.q, s.schema, ocr=req.ocr)
+        q = expand(parsed, s.reader(), self._lexicon, budget=self.budget)
         self._clock.check("reading the query")
         base, visible, sets = self._sets(s, q, req)
 
@@ -428,7 +437,8 @@ class LetterSearch:
         req.validate()
         s = self.searcher()
         self._clock = Deadline(self.deadline)
-        q = expand(parse(req.q, s.schema, ocr=req.ocr), s.reader(), self._lexicon)
+        parsed = parse(req.q, s.schema, ocr=req.ocr)
+        q = expand(parsed, s.reader(), self._lexicon, budget=self.budget)
         self._clock.check("reading the query")
         base, _, sets = self._sets(s, q, req)
         allowed = base.intersection(*sets.values())

@@ -204,4 +204,7 @@ def test_a_width_hint_decodes_a_smaller_jpeg_never_narrower_than_asked(tmp_path,
     assert load_page_image(path, width=100).width < upright_width // 4
     png = tmp_path / "scan.png"
     noisy((800, 600)).save(png)
-    assert load_page_image(png, width=100).size == (800, 600)  # only JPEG has this shortcut
+    # PNG cannot be decoded smaller: reduced by a whole factor, never narrower than asked
+    assert load_page_image(png, width=100).size == (100, 75)
+    assert load_page_image(png, width=300).size == (400, 300)
+    assert load_page_image(png, width=500).size == (800, 600)

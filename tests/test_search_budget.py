@@ -164,3 +164,16 @@ def test_the_deadline_is_one_searchs_not_the_searchers(env):
         assert searcher.query_terms("ships")
     finally:
         searcher.close()
+
+
+def test_the_benchmark_measures_the_refusal_and_the_plain_search_beside_it(env, tmp_path):
+    from benchmarks import limits
+
+    core = limits.search_in_process(env.store.root)
+    assert core["refused"]["n"] == 5 and core["words"] > EXPANSION_BUDGET
+    # Run whole, it finds every word list, and alpha and beta ("about": a*).
+    assert core["without_budget_total"] == len(INITIALS) + 2
+    http = limits.search_over_http(env.archive.root, env.store.root, tmp_path, rounds=2)
+    for key in ("broad_alone", "plain_alone", "plain_beside_broad", "broad_beside"):
+        assert http[key]["n"] >= 1 and http[key]["p50_ms"] > 0, key
+    assert "refused over HTTP (400)" in limits.markdown({"search": {"core": core, "http": http}})

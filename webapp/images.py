@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
@@ -34,6 +35,11 @@ bp = Blueprint("images", __name__)
 SIZES = {"thumb": (240, 80), "screen": (1400, 85), "full": (None, 90)}
 MAX_AGE = 86400  # a day; after that the browser revalidates with If-None-Match
 RECIPE = 3  # bump when the way derivatives are made changes
+# One derivative at a time per process.  A screen or thumbnail of a JPEG is decoded at up
+# to 1/8 scale, but a PNG or TIFF (and every "full" size) is decoded whole: 480 MB for a
+# 120 MP colour scan (Pillow keeps 4 bytes a pixel).  With this lock a worker holds one
+# such image at most, whatever its threads ask for (benchmarks/README.md, "Limits").
+_MAKING = threading.Lock()
 
 
 class ImageFailed(Exception):
@@ -56,6 +62,11 @@ def derivative_key(fingerprint: str, source: Path, frame: int, size: str) -> str
 
 def _render(source: Path, frame: int, size: str, target: Path) -> None:
     """Make the derivative and write it atomically (temp file in the same folder, replace)."""
+    with _MAKING:
+        _make(source, frame, size, target)
+
+
+def _make(source: Path, frame: int, size: str, target: Path) -> None:
     width, quality = SIZES[size]
     try:
         img = load_page_image(source, frame, dpi=RENDER_DPI, width=width)
@@ -74,7 +85,9 @@ def _render(source: Path, frame: int, size: str, target: Path) -> None:
         with os.fdopen(fd, "wb") as fh:
             # Baseline, not progressive: a progressive encode took 4 times as long (110 ms
             # against 25 ms for a 1400 px page) for little gain on a local network.
-            img.save(fh, "JPEG", quality=quality, optimize=True)
+            # Optimised Huffman tables hold the whole image in libjpeg and in Pillow's
+            # buffer (350 MB more for a 120 MP scan) to save a few per cent: not for "full".
+            img.save(fh, "JPEG", quality=quality, optimize=width is not None)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -52,6 +52,8 @@ _ORIENT_UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _DEEP_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+# Modes whose pixels can be averaged (Image.reduce); palette indices and bits cannot.
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr", "I", "F"}
 
 
 def _other_image(head: bytes) -> bool:
@@ -132,7 +134,8 @@ def _deep_to_l(img: Image.Image) -> Image.Image:
 def _page_mode(img: Image.Image) -> Image.Image:
     mode = img.mode
     if mode in ("RGB", "L"):
-        return img.copy()
+        # No copy: leaving `with Image.open()` closes the file, the decoded pixels stay.
+        return img
     if mode == "1":
         return img.convert("L")
     if mode in _DEEP_MODES:
@@ -142,6 +145,21 @@ def _page_mode(img: Image.Image) -> Image.Image:
     if mode in ("RGBA", "RGBa", "PA") or (mode == "P" and "transparency" in img.info):
         return _flatten(img, "RGB")
     return img.convert("RGB")  # CMYK, P, YCbCr, LAB, HSV, RGBX
+
+
+def _shrunk(img: Image.Image, width: int, sideways: bool) -> Image.Image:
+    """A decoded page reduced by the largest whole factor that keeps it `width` across.
+
+    PNG and TIFF cannot be decoded smaller, as JPEG can: the full-size pixels exist once,
+    here, under the library lock (so one per process at a time), and are let go as soon as
+    the reduced copy is made.
+    """
+    factor = (img.height if sideways else img.width) // width
+    if factor < 2:
+        return img
+    if img.mode not in _REDUCIBLE:
+        img = _page_mode(img)
+    return img.reduce(factor)
 
 
 class ImageSource:
@@ -207,12 +225,17 @@ class ImageSource:
                         )
                     self._seek(path, img, frame)
                     _check_size(path, img)
-                    if width and img.format == "JPEG":
-                        # Decode at 1/2, 1/4 or 1/8 scale when still at least `width` wide.
-                        upright = (1, width) if _orientation(img) >= 5 else (width, 1)
-                        img.draft(img.mode, upright)
+                    orientation = _orientation(img)
+                    sideways = orientation >= 5
+                    drafts = img.format in ("JPEG", "MPO")
+                    if width and drafts:
+                        # Decode at 1/2, 1/4 or 1/8 scale when still at least `width` wide:
+                        # a 120 MP scan becomes 1.9 MP for a 1400 px derivative.
+                        img.draft(img.mode, (1, width) if sideways else (width, 1))
                     img.load()
-                    transpose = _ORIENT_UPRIGHT.get(_orientation(img))
+                    transpose = _ORIENT_UPRIGHT.get(orientation)
+                    if width and not drafts:
+                        img = _shrunk(img, width, sideways)
                     page = _page_mode(img)
             except IngestError:
                 raise
