@@ -69,6 +69,7 @@ def test_the_derivatives_of_a_120_mp_scan_have_the_right_size(scans):
         server.stop()
 
 
+@pytest.mark.slow  # starts processes: a server, or one per derivative
 def test_the_benchmark_measures_each_derivatives_memory(tmp_path):
     from benchmarks import limits
 

@@ -166,6 +166,7 @@ def test_the_deadline_is_one_searchs_not_the_searchers(env):
         searcher.close()
 
 
+@pytest.mark.slow  # starts processes: a server, or one per derivative
 def test_the_benchmark_measures_the_refusal_and_the_plain_search_beside_it(env, tmp_path):
     from benchmarks import limits
 
