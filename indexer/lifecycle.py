@@ -212,8 +212,6 @@ def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by:
 def read_sidecar_data(archive: Archive, letter_id: str) -> dict[str, Any]:
     """The sidecar as it is on disk ({} when absent); SidecarError unless a JSON object."""
     data = load_sidecar(archive.folder(letter_id))
-    if data is None:
-        return {}
     if not isinstance(data, dict):
         raise SidecarError(
             f"{letter_id}/{SIDECAR}: top level: not an object; accepted: a JSON object"

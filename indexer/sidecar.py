@@ -82,7 +82,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
-    return "null" if value is None else type(value).__name__
+    return type(value).__name__
 
 
 class _Checker:
@@ -95,7 +95,8 @@ class _Checker:
         return SidecarError(f"{self.where}: {field}: {what}; accepted: {accepted}")
 
     def not_a(self, field: str, value: Any, wanted: str, accepted: str) -> SidecarError:
-        return self.bad(field, f"{_show(value)} is {_kind(value)}, not {wanted}", accepted)
+        given = "null" if value is None else f"{_show(value)} is {_kind(value)}"
+        return self.bad(field, f"{given}, not {wanted}", accepted)
 
     def text(self, field: str, value: Any) -> str | None:
         if value in _ABSENT:
@@ -345,14 +346,14 @@ def parse_sidecar(data: Any, letter: Letter, *, path: str = SIDECAR) -> None:
 
 
 def load_sidecar(folder: Path) -> Any:
-    """The parsed JSON of `folder/letter.json` (None when absent), not yet checked."""
+    """The parsed JSON of `folder/letter.json` ({} when absent), not yet checked."""
     path = folder / SIDECAR
     where = f"{folder.name}/{SIDECAR}"
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_SIDECAR_BYTES + 1)
     except FileNotFoundError:
-        return None
+        return {}  # no sidecar: nothing given
     except OSError as exc:
         raise SidecarError(f"{where}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > MAX_SIDECAR_BYTES:
@@ -372,8 +373,6 @@ def load_sidecar(folder: Path) -> Any:
 def read_sidecar(folder: Path, letter: Letter) -> dict[str, Any]:
     """Read `folder/letter.json` into `letter`; return the raw data ({} when absent)."""
     data = load_sidecar(folder)
-    if data is None:
-        return {}
     parse_sidecar(data, letter, path=f"{folder.name}/{SIDECAR}")
     return data
 

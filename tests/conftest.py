@@ -65,6 +65,16 @@ class Env:
     def search(self) -> LetterSearch:
         return LetterSearch(self.store)
 
+    def found(self, q: str) -> set[str]:
+        """The ids of the letters a public search for `q` finds (first page)."""
+        from indexer.search import SearchRequest
+
+        s = self.search()
+        try:
+            return {h.id for h in s.search(SearchRequest(q=q)).hits}
+        finally:
+            s.close()
+
 
 @pytest.fixture
 def env(tmp_path: Path) -> Env:

@@ -17,7 +17,6 @@ from PIL import Image
 from indexer import indexing, lifecycle
 from indexer.errors import IngestError
 from indexer.repair import repair
-from indexer.search import SearchRequest
 from indexer.store import IndexBusy
 from tests.conftest import REPO, write_letter
 
@@ -64,6 +63,7 @@ MALFORMED: dict[str, tuple[object, str]] = {
     "withdrawn-reason-a-list": ({"withdrawn": {"reason": ["x"]}}, "withdrawn.reason"),
     "added-files-a-number": ({"added": {"files": 5}}, "added.files"),
     "top-level-a-list": ([1, 2], "top level"),
+    "top-level-null": (None, "top level"),
 }
 # Files that are no JSON object at all: the line says so.
 UNREADABLE: dict[str, bytes] = {
@@ -105,14 +105,6 @@ def write_archive(root: Path) -> None:
             (folder / "letter.json").write_text(json.dumps(GOOD[letter_id]))
 
 
-def found(env, word: str) -> set[str]:
-    s = env.search()
-    try:
-        return {h.id for h in s.search(SearchRequest(q=word)).hits}
-    finally:
-        s.close()
-
-
 def assert_reported(lines: list[str], prefix: str = "") -> None:
     """Each bad letter in exactly one line: its file, the field, what is wrong, what is not."""
     for letter_id, (_data, field) in MALFORMED.items():
@@ -141,9 +133,9 @@ def test_build_indexes_every_other_letter_and_check_lists_the_bad_ones(bad_env):
     assert len(report.errors) == len(MALFORMED) + len(UNREADABLE)
     assert_reported(report.errors)
     for letter_id in GOOD:
-        assert found(env, _word(letter_id)) == {letter_id}
+        assert env.found(_word(letter_id)) == {letter_id}
     for letter_id in MALFORMED:
-        assert found(env, _word(letter_id)) == set()
+        assert env.found(_word(letter_id)) == set()
 
     problems = indexing.check(env.archive, env.store)
     assert len(problems) == len(MALFORMED) + len(UNREADABLE)
@@ -167,8 +159,8 @@ def test_a_letter_that_goes_bad_leaves_the_index_and_comes_back_when_mended(env)
         'alpha/letter.json: related: 5 is a number, not a list; accepted: a list of {"id", '
         '"relation"}; relation is one of encloses, enclosed-in, reply-to, replied-by, see-also'
     ]
-    assert found(env, "apples") == set()  # as a build would leave it: not the old version
-    assert found(env, "pears") == {"beta"}
+    assert env.found("apples") == set()  # as a build would leave it: not the old version
+    assert env.found("pears") == {"beta"}
     assert indexing.check(env.archive, env.store) == [f"skipped {report.errors[0]}"]
 
     sidecar.write_text(json.dumps({"title": "Alpha", "related": []}))
@@ -178,7 +170,7 @@ def test_a_letter_that_goes_bad_leaves_the_index_and_comes_back_when_mended(env)
     report = indexing.update(env.archive, env.store, env.reader)
     assert report.indexed == ["alpha"] and report.errors == []
     assert indexing.check(env.archive, env.store) == []
-    assert found(env, "apples") == {"alpha"}
+    assert env.found("apples") == {"alpha"}
 
 
 def test_odd_lines_of_a_change_log_stop_nothing(env):
@@ -264,7 +256,7 @@ def _nothing_added(env, before: list[str]) -> None:
     assert indexing.check(env.archive, env.store) == []
     repair(env.archive, env.store, env.reader)
     assert indexing.check(env.archive, env.store) == []
-    assert found(env, "quinces") == set()
+    assert env.found("quinces") == set()
 
 
 def test_add_while_the_index_is_busy_adds_nothing_and_says_so(env, tmp_path):
@@ -314,5 +306,5 @@ def test_add_whose_indexing_fails_takes_the_letter_back(env, tmp_path, monkeypat
     monkeypatch.undo()
     _nothing_added(env, before)
     letter = indexing.add(env.archive, env.store, env.reader, [_source(tmp_path / "again")])
-    assert found(env, "quinces") == {letter.id}
+    assert env.found("quinces") == {letter.id}
     assert indexing.check(env.archive, env.store) == []
