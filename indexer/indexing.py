@@ -154,15 +154,6 @@ def update(
     return report
 
 
-def index_letter(store: IndexStore, letter: Letter) -> None:
-    """Add or replace one letter in the served index."""
-    with store.write_lock():
-        ix = store.open()
-        with store.writer(ix) as w:
-            w.update_document(**to_document(letter))
-        store.touch()
-
-
 def check(archive: Archive, store: IndexStore) -> list[str]:
     """Where archive and index disagree, one line each; empty when they agree.
 
@@ -341,4 +332,4 @@ def _index_new(
     store.touch()
 
 
-__all__ = ["MissiveError", "Report", "add", "build", "check", "update", "index_letter"]
+__all__ = ["MissiveError", "Report", "add", "build", "check", "update"]
