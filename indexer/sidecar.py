@@ -2,8 +2,9 @@
 
 Every value is checked here, and only here: a sidecar either becomes a Letter or raises a
 SidecarError whose one line names the file, the field, what is wrong and what is
-accepted (`2009-x/letter.json: related: 5 is not a list; accepted: ...`). The rest of the
-program relies on that, so no value of the wrong kind gets past this module.
+accepted (`2009-x/letter.json: related: 5 is a number, not a list; accepted: ...`). The
+rest of the program relies on that: no value of the wrong kind gets past this module.
+JSON null, or an empty string, counts as not given.
 """
 
 from __future__ import annotations
