@@ -188,6 +188,7 @@ def test_odd_lines_of_a_change_log_stop_nothing(env):
     assert lifecycle.last_text_change(folder) == "2026-01-02T03:04:05Z"
 
 
+@pytest.mark.slow  # the command line and gunicorn
 def test_the_command_line_and_gunicorn_over_an_archive_with_every_kind_of_bad_value(bad_env):
     from tests.live_gunicorn import Gunicorn
 

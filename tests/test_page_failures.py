@@ -190,6 +190,7 @@ def test_a_draft_is_saved_without_reading_its_pdf_text(env):
     assert not pdftext.helper_running()
 
 
+@pytest.mark.slow  # waits out a page's time budget
 def test_a_page_over_its_text_budget_is_recorded_and_the_rest_indexed(tmp_path, monkeypatch):
     monkeypatch.setenv("MISSIVE_PDF_TEXT_BUDGET", "2")
     env = archive_env(tmp_path)
@@ -212,6 +213,7 @@ def test_a_page_over_its_text_budget_is_recorded_and_the_rest_indexed(tmp_path, 
         app.extensions["missive.jobs"].shutdown()
 
 
+@pytest.mark.slow  # waits out a page's time budget
 def test_every_page_of_a_pdf_keeps_its_place_after_a_timeout(tmp_path, monkeypatch):
     path = tmp_path / "mixed.pdf"
     path.write_bytes(make_pdf([(b"", HARBOUR), SLOW, BROKEN, (b"", LIGHTHOUSE)]))

@@ -203,6 +203,7 @@ def _assert_reported(line: str) -> None:
         assert re.fullmatch(r"victim-\d/letter\.json: [^:\n]+: [^\n]+; accepted: [^\n]+", line)
 
 
+@pytest.mark.slow  # 60 examples, each indexing and serving the mutated letters
 @settings(
     max_examples=60,
     deadline=None,

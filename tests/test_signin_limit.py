@@ -162,6 +162,7 @@ def burst(port: int, source: str, password: str, n: int) -> list[int]:
     return statuses
 
 
+@pytest.mark.slow  # gunicorn with two workers
 def test_thirty_concurrent_wrong_passwords_across_two_workers(tmp_path):
     env = archive_env(tmp_path, letters=False)
     access = tmp_path / "access.log"
