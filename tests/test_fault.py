@@ -180,7 +180,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_publication(tmp_path):
                 f"no publication acknowledged in {HANG:.0f} s: {client.error!r}; "
                 f"see {server.log_path}"
             )
-            time.sleep(rng.uniform(0, statistics.median(first_acks or [0.5])))
+            time.sleep(rng.uniform(0, statistics.median(first_acks or [client.first_ack_after])))
         else:
             # Anywhere from before sign-in to a few publications in.
             time.sleep(rng.uniform(0, 3 * statistics.median(first_acks)))
