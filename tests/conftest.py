@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import urllib.error
@@ -22,6 +23,25 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "archive"
+
+
+# Settings a developer's shell may hold that change what the app and the indexer answer
+# (absolute URLs, the hosts served, time limits). The suite runs without them, its
+# subprocesses too; a test that wants one sets it (monkeypatch.setenv).
+SITE_SETTINGS = (
+    "MISSIVE_BASE_URL",
+    "MISSIVE_TRUSTED_HOSTS",
+    "MISSIVE_SESSION_IDLE_MINUTES",
+    "MISSIVE_OCR_TIMEOUT",
+    "MISSIVE_PDF_TEXT_BUDGET",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_site_settings():
+    saved = {name: os.environ.pop(name) for name in SITE_SETTINGS if name in os.environ}
+    yield
+    os.environ.update(saved)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
