@@ -38,13 +38,6 @@ class Report:
     skipped: skips.Skips = field(default_factory=dict)  # the failed letters, by id
 
 
-def _fingerprint(archive: Archive, letter_id: str) -> str:
-    try:
-        return archive.fingerprint(letter_id)
-    except (MissiveError, OSError):  # the folder went away meanwhile
-        return ""
-
-
 def _write_letters(write, reader: Reader, ids, report: Report, on_letter, drop=None) -> None:
     """Read letters and hand each to `write`; a letter that fails is reported, not fatal.
 
@@ -55,10 +48,9 @@ def _write_letters(write, reader: Reader, ids, report: Report, on_letter, drop=N
         if isinstance(item, IngestError):
             report.errors.append(str(item))
             if item.letter_id:
-                report.skipped[item.letter_id] = {
-                    "fingerprint": _fingerprint(reader.archive, item.letter_id),
-                    "reason": str(item),
-                }
+                report.skipped[item.letter_id] = skips.entry(
+                    reader.archive, item.letter_id, str(item)
+                )
                 if drop is not None:
                     drop(item.letter_id)
             continue

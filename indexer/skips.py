@@ -9,8 +9,11 @@ reads it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
+from .archive import Archive
+from .errors import MissiveError
 from .store import IndexStore, write_atomic
 
 SKIPPED = "skipped.json"
@@ -34,6 +37,32 @@ def load(store: IndexStore) -> Skips:
         for k, v in data.items()
         if isinstance(v, dict) and isinstance(v.get("reason"), str)
     }
+
+
+def fingerprint(archive: Archive, letter_id: str) -> str:
+    """The letter's fingerprint now; "" when its folder went away meanwhile."""
+    try:
+        return archive.fingerprint(letter_id)
+    except (MissiveError, OSError):
+        return ""
+
+
+def entry(archive: Archive, letter_id: str, reason: str) -> dict[str, str]:
+    """The record of one skipped letter: the fingerprint it was read at, and why."""
+    return {"fingerprint": fingerprint(archive, letter_id), "reason": reason}
+
+
+def replace(store: IndexStore, read: Iterable[str], failed: Skips) -> None:
+    """After the letters `read` were read again into the served generation: those in
+    `failed` are skipped, the others no longer (the caller holds the write lock)."""
+    gen = store.current_dir()
+    if gen is None:
+        return
+    before = load(store)
+    read = set(read)
+    after = {k: v for k, v in before.items() if k not in read} | failed
+    if after != before:
+        save(gen, after)
 
 
 def save(gen: Path, skips: Skips) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from . import indexing
+from . import indexing, skips
 from .archive import Archive
 from .documents import to_document
 from .errors import IngestError
@@ -32,26 +32,34 @@ class Written:
     removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # letters saved but unreadable to index
     rebuilt: bool = False
+    skipped: skips.Skips = field(default_factory=dict)  # those letters, by id (indexer.skips)
 
 
 def _documents(
     archive: Archive, reader: Reader, ids: list[str], prepared: dict[str, Letter], out: Written
 ) -> list[dict]:
-    docs = []
+    """The documents of the letters `ids` still in the archive, in order. A letter that
+    cannot be read is reported in `out`, as indexing.update reports it."""
+    letters: dict[str, Letter] = {}
+    stale = []
     for letter_id in ids:
         if not (archive.letters_dir / letter_id).is_dir():
             out.removed.append(letter_id)
             continue
         letter = prepared.get(letter_id)
-        try:
-            if letter is None or letter.fingerprint != archive.fingerprint(letter_id):
-                letter = reader.read(letter_id)  # read now: the archive is the truth
-        except IngestError as exc:
-            out.errors.append(str(exc))
-            continue
-        docs.append(to_document(letter))
-        out.ids.append(letter_id)
-    return docs
+        if letter is not None and letter.fingerprint == skips.fingerprint(archive, letter_id):
+            letters[letter_id] = letter
+        else:
+            stale.append(letter_id)  # read now: the archive is the truth
+    for item in reader.read_many(stale):
+        if isinstance(item, IngestError):
+            out.errors.append(str(item))
+            if item.letter_id:
+                out.skipped[item.letter_id] = skips.entry(archive, item.letter_id, str(item))
+        else:
+            letters[item.id] = item
+    out.ids = [letter_id for letter_id in ids if letter_id in letters]
+    return [to_document(letters[letter_id]) for letter_id in out.ids]
 
 
 def apply(
@@ -65,9 +73,10 @@ def apply(
 ) -> Written:
     """Run `change` (which returns the ids it touched) and re-index those letters and `ids`.
 
-    A letter whose folder is gone is removed from the index. `prepared` letters, already
-    read, are used when the archive has not changed since. When there is no usable index,
-    one is built from the whole archive.
+    A letter whose folder is gone is removed from the index; one that cannot be read is
+    taken out of it and recorded as skipped (indexer.skips), as `indexing.update` does.
+    `prepared` letters, already read, are used when the archive has not changed since.
+    When there is no usable index, one is built from the whole archive.
     """
     out = Written()
     letters = {letter.id: letter for letter in prepared}
@@ -83,12 +92,17 @@ def apply(
         if ix is not None:
             docs = _documents(archive, reader, touched, letters, out)
             with store.writer(ix) as w:
-                for letter_id in out.removed:
+                # A letter that now fails leaves the index, as an update leaves it.
+                for letter_id in [*out.removed, *out.skipped]:
                     w.delete_by_term("id", letter_id)
                 for doc in docs:
                     w.update_document(**doc)
+            skips.replace(store, touched, out.skipped)  # `check` lists them with the reason
             store.touch()
             return out
     report = indexing.build(archive, store, reader)  # takes the lock itself
-    out.ids, out.errors, out.rebuilt = touched, report.errors, True
+    out.ids = [letter_id for letter_id in touched if letter_id in report.indexed]
+    out.skipped = {i: report.skipped[i] for i in touched if i in report.skipped}
+    out.errors = [entry["reason"] for entry in out.skipped.values()]  # not other letters'
+    out.rebuilt = True
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from indexer import indexing, lifecycle
+from indexer import indexing, lifecycle, writer
 from indexer.errors import IngestError
 from indexer.repair import repair
 from indexer.store import IndexBusy
@@ -169,6 +170,47 @@ def test_a_letter_that_goes_bad_leaves_the_index_and_comes_back_when_mended(env)
     ]
     report = indexing.update(env.archive, env.store, env.reader)
     assert report.indexed == ["alpha"] and report.errors == []
+    assert indexing.check(env.archive, env.store) == []
+    assert env.found("apples") == {"alpha"}
+
+
+def test_the_web_apps_writer_treats_a_letter_that_goes_bad_as_update_does(env):
+    write_letter(env.archive.root, "alpha", ["apples"], {"title": "Alpha"})
+    write_letter(env.archive.root, "beta", ["pears"])
+    env.build()
+    sidecar = env.archive.folder("alpha") / "letter.json"
+
+    def write(data: dict):
+        def change() -> list[str]:
+            sidecar.write_text(json.dumps(data))
+            return ["alpha"]
+
+        return change
+
+    out = writer.apply(
+        env.archive, env.store, env.reader, write({"title": "Alpha", "related": 5}), ids=["beta"]
+    )
+    assert out.ids == ["beta"]
+    assert out.errors == [
+        'alpha/letter.json: related: 5 is a number, not a list; accepted: a list of {"id", '
+        '"relation"}; relation is one of encloses, enclosed-in, reply-to, replied-by, see-also'
+    ]
+    assert env.found("apples") == set()  # not the old version
+    assert env.found("pears") == {"beta"}
+    problems = indexing.check(env.archive, env.store)
+    assert problems == [f"skipped {out.errors[0]}"]
+    # An update finds the archive and the index as it would have left them itself.
+    assert indexing.update(env.archive, env.store, env.reader).errors == out.errors
+    assert indexing.check(env.archive, env.store) == problems
+
+    # Without an index the writer builds one; only the letters it was given are its errors.
+    shutil.rmtree(env.store.root)
+    out = writer.apply(env.archive, env.store, env.reader, ids=["beta"])
+    assert out.rebuilt and out.ids == ["beta"] and out.errors == []
+    assert indexing.check(env.archive, env.store) == problems
+
+    out = writer.apply(env.archive, env.store, env.reader, write({"title": "Alpha"}))
+    assert out.ids == ["alpha"] and out.errors == []
     assert indexing.check(env.archive, env.store) == []
     assert env.found("apples") == {"alpha"}
 
