@@ -244,7 +244,8 @@ def add(
     texts = [f for f in files if kinds[f] == "text"]
     if sum(kinds[f] == "pdf" for f in sources) > 1:
         raise IngestError("a letter holds at most one PDF; add each PDF as its own letter")
-    page_counts = [len(extract.read_source(f)) for f in sources]  # rejects bad files early
+    # Rejects bad files early; a PDF's text is read once, with the letter, not here.
+    page_counts = [len(extract.describe_source(f)) for f in sources]
     if meta is not None:
         parse_sidecar(meta, Letter(id="new"), path="--meta")
     with archive.staging() as staged:  # removed again unless committed
