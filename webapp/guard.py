@@ -44,9 +44,7 @@ def archivists_only(bp: Blueprint) -> None:
     def _private(response: Response) -> Response:
         if not response.cache_control.private:  # page images say private themselves
             response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return response  # never framed: webapp.headers, on every response
 
 
 def _size(n: int) -> str:
