@@ -108,8 +108,8 @@ def last_text_change(folder: Path) -> str | None:
 
 def _sidecar_or_empty(folder: Path) -> dict[str, Any]:
     try:
-        data = json.loads((folder / SIDECAR).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = load_sidecar(folder)
+    except SidecarError:  # unreadable: the reader refuses the letter; corrections go on
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -137,7 +137,7 @@ def transcript_files(folder: Path, n: int) -> tuple[str, list[str]]:
     number = n
     if by_number and not specs:
         try:
-            transcript_only = not _sources(folder, {})
+            transcript_only = not _sources(folder, [])  # as if no page order
         except MissiveError:
             transcript_only = False  # more than one PDF: the reader refuses it anyway
         if transcript_only:
