@@ -370,13 +370,7 @@ class LetterSearch:
     @_serialised
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
-        req.validate()
-        s = self.searcher()
-        self._warm(s)
-        self._clock = Deadline(self.deadline)
-        parsed = parse(req.q, s.schema, ocr=req.ocr)
-        q = expand(parsed, s.reader(), self._lexicon, budget=self.budget)
-        self._clock.check("reading the query")
+        s, q = self._begin(req)
         base, visible, sets = self._sets(s, q, req)
 
         def matching(*, without: tuple[str, ...] = ()) -> set[int]:
@@ -412,6 +406,18 @@ class LetterSearch:
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
         )
 
+    def _begin(self, req: SearchRequest) -> tuple[Any, query.Query]:
+        """Start a search (search() or ordered()): the searcher, its shared arrays read, then
+        the deadline started and the query parsed and expanded within the budget."""
+        req.validate()
+        s = self.searcher()
+        self._warm(s)
+        self._clock = Deadline(self.deadline)
+        parsed = parse(req.q, s.schema, ocr=req.ocr)
+        q = expand(parsed, s.reader(), self._lexicon, budget=self.budget)
+        self._clock.check("reading the query")
+        return s, q
+
     def _sets(
         self, s, q: query.Query, req: SearchRequest
     ) -> tuple[set[int], set[int] | None, dict[str, set[int]]]:
@@ -435,12 +441,7 @@ class LetterSearch:
         """Every letter a request matches, in its order, up to `limit`: one search for an
         export, without facets or snippets (hits() renders the letters batch by batch).
         It has the deadline of any search."""
-        req.validate()
-        s = self.searcher()
-        self._clock = Deadline(self.deadline)
-        parsed = parse(req.q, s.schema, ocr=req.ocr)
-        q = expand(parsed, s.reader(), self._lexicon, budget=self.budget)
-        self._clock.check("reading the query")
+        s, q = self._begin(req)
         base, _, sets = self._sets(s, q, req)
         allowed = base.intersection(*sets.values())
         ids = self._columns(s)[2]
