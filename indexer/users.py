@@ -120,10 +120,6 @@ class UserStore:
         with self._db() as db:
             return [row[0] for row in db.execute("SELECT name FROM users ORDER BY name")]
 
-    def exists(self, name: str) -> bool:
-        with self._db() as db:
-            return db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
-
     def verify(self, name: str, password: str) -> bool:
         """True when the password is the user's."""
         with self._db() as db:
