@@ -26,8 +26,6 @@ from werkzeug.sansio.multipart import MultipartDecoder
 
 from .errors import error_response
 
-ANONYMOUS_LIMIT = 8 * 1024
-FORM_LIMIT = 10 * 1024 * 1024
 UPLOAD_ENDPOINTS = frozenset({"upload.upload"})
 
 
@@ -57,10 +55,10 @@ def body_limit() -> tuple[int, str]:
     config = current_app.config
     largest = int(config["MAX_CONTENT_LENGTH"])
     if not current_user.is_authenticated:
-        return min(largest, int(config.get("MAX_ANONYMOUS_LENGTH", ANONYMOUS_LIMIT))), "anonymous"
+        return min(largest, int(config["MAX_ANONYMOUS_LENGTH"])), "anonymous"
     if request.endpoint in UPLOAD_ENDPOINTS:
         return largest, "upload"
-    return min(largest, int(config.get("MAX_FORM_LENGTH", FORM_LIMIT))), "form"
+    return min(largest, int(config["MAX_FORM_LENGTH"])), "form"
 
 
 def _limit_body() -> None:

@@ -39,7 +39,6 @@ from .jobs import get_jobs, indexed_fingerprint
 bp = Blueprint("upload", __name__, url_prefix="/archive")
 archivists_only(bp)
 
-MAX_UPLOAD = 200 * 1024 * 1024
 STEPS = {
     "queued": "Waiting for its turn",
     "reading": "Checking the pages",
@@ -49,7 +48,7 @@ STEPS = {
 
 
 def _limit_mb() -> int:
-    return int(current_app.config.get("MAX_CONTENT_LENGTH") or MAX_UPLOAD) // (1024 * 1024)
+    return int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)  # create_app sets it
 
 
 def _max_pages() -> int:
