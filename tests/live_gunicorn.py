@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,36 +12,22 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchmarks.servers import children, free_port, memory_kb
 from tests.conftest import REPO, Env
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status_of(pid: int) -> dict[str, str]:
-    """/proc/<pid>/status as a dict ("VmRSS" -> "123456 kB")."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        out[key] = value.strip()
-    return out
-
-
 def kib(pid: int, key: str) -> int:
     """A memory figure of a process from /proc (VmRSS, RssAnon, VmHWM), in KiB."""
-    return int(status_of(pid)[key].split()[0])
+    return memory_kb(pid)[key]
 
 
 class Gunicorn:
     """gunicorn over an Env's archive and index, one worker, on a free loopback port."""
 
     def __init__(self, env: Env, *, workers: int = 1, extra_env: dict | None = None):
-        self.host, self.port = "127.0.0.1", _free_port()
+        self.host, self.port = "127.0.0.1", free_port()
         self.url = f"http://{self.host}:{self.port}"
         self.log_path = env.root / "gunicorn.log"
         self.env = {
@@ -81,15 +66,7 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         """The master's children: its workers."""
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            if int(fields[1]) == self.proc.pid:
-                pids.append(int(stat.parent.name))
-        return pids
+        return children(self.proc.pid)
 
     def stop(self) -> None:
         """Stop the master (it stops its workers); kill our process group if it hangs."""
