@@ -23,7 +23,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from benchmarks.run import REPO, percentile
+from benchmarks.run import REPO, summary_ms
 from benchmarks.servers import children, free_port, get, memory_kb, stop_process, wait_until_up
 
 INITIALS = "abcdefghijklmnopqrstuvw"
@@ -32,14 +32,6 @@ PLAIN = "munitions"
 SIZES = ("thumb", "screen", "full")
 # 13,416 x 8,944 = 119,992,704 pixels: just under the 120 MP limit (indexer/extract/image.py)
 SCAN = (13_416, 8_944)
-
-
-def _ms(seconds: list[float]) -> dict:
-    return {
-        "n": len(seconds),
-        "p50_ms": round(percentile(seconds, 50) * 1000, 1),
-        "max_ms": round(max(seconds) * 1000, 1),
-    }
 
 
 # -- search ------------------------------------------------------------------------------
@@ -67,7 +59,7 @@ def search_in_process(index: Path) -> dict:
     t0 = time.perf_counter()
     total = unbounded.search(SearchRequest(q=BROAD)).total
     return {
-        "refused": _ms(refused) if refused else None,
+        "refused": summary_ms(refused) if refused else None,
         "without_budget_s": round(time.perf_counter() - t0, 2),
         "without_budget_total": total,
         "words": words,
@@ -129,10 +121,10 @@ def search_over_http(archive: Path, index: Path, workdir: Path, rounds: int) -> 
                 t.join()
         worker = children(proc.pid)
         return {
-            "broad_alone": _ms(alone["broad"]),
-            "plain_alone": _ms(alone["plain"]),
-            "plain_beside_broad": _ms(plain),
-            "broad_beside": _ms(beside),
+            "broad_alone": summary_ms(alone["broad"]),
+            "plain_alone": summary_ms(alone["plain"]),
+            "plain_beside_broad": summary_ms(plain),
+            "broad_beside": summary_ms(beside),
             "worker_memory_kb": [memory_kb(pid) for pid in worker],
         }
     finally:
