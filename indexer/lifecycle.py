@@ -17,7 +17,7 @@ from .archive import Archive, fsync_dir
 from .errors import MissiveError
 from .pipeline import _sources
 from .records import STATUSES, Letter
-from .sidecar import SIDECAR, SidecarError, load_sidecar, parse_sidecar
+from .sidecar import SIDECAR, SidecarError, load_sidecar, parse_sidecar, plain_file_name
 from .store import write_atomic
 
 HISTORY = "history.jsonl"
@@ -126,8 +126,8 @@ def transcript_files(folder: Path, n: int) -> tuple[str, list[str]]:
     data = _sidecar_or_empty(folder)
     specs = data.get("pages") if isinstance(data.get("pages"), list) else []
     spec = specs[n - 1] if 0 < n <= len(specs) and isinstance(specs[n - 1], dict) else {}
-    given = spec.get("transcript")
-    if isinstance(given, str) and given not in ("", ".", "..") and Path(given).name == given:
+    given = plain_file_name(spec.get("transcript"))  # the reader's rule for file names
+    if given:
         return given, []
     by_number: dict[int, list[str]] = {}
     for path in sorted(folder.iterdir()):

@@ -292,6 +292,15 @@ def check_added(data: Any, *, where: str = SIDECAR) -> dict[str, Any]:
     return data["added"]
 
 
+def plain_file_name(value: Any) -> str | None:
+    """`value` if it is a name a sidecar may give for one of the letter's files (as in
+    `pages[].transcript`), else None."""
+    try:
+        return _Checker(SIDECAR).file_name("file", value)
+    except SidecarError:
+        return None
+
+
 def page_specs(data: dict[str, Any], *, where: str = SIDECAR) -> list[PageSpec]:
     """The sidecar's explicit page order (empty when it gives none); SidecarError if bad."""
     return _page_specs(_Checker(where), data.get("pages"))
