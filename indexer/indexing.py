@@ -299,10 +299,10 @@ def _index_new(
         except IndexMissing:
             report = _build_locked(archive, store, reader)
             if letter.id not in report.indexed:
-                raise IngestError(
-                    "; ".join(e for e in report.errors if e.startswith(letter.id))
-                    or f"{letter.id}: not indexed"
-                ) from None
+                # Its own reason only: another letter's id may start with this one's.
+                skip = report.skipped.get(letter.id)
+                why = skip["reason"] if skip else f"{letter.id}: not indexed"
+                raise IngestError(why) from None
             return
         with store.writer(ix) as w:
             w.update_document(**to_document(letter))
