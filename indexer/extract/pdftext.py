@@ -104,12 +104,15 @@ class _Helper:
         code = self.proc.wait()
         if self.selector.get_map() is not None:  # not closed yet
             self.selector.close()
-            for pipe in (self.proc.stdin, self.proc.stdout):
-                try:
-                    pipe.close()
-                except OSError:
-                    pass
+            self.close_pipes()
         return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+
+    def close_pipes(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
 
 
 _helper: _Helper | None = None
@@ -129,11 +132,7 @@ def _forget_in_child() -> None:
     its input end when the parent closes it, and starts its own helper when it needs one."""
     global _helper, _helper_lock
     if _helper is not None:
-        for pipe in (_helper.proc.stdin, _helper.proc.stdout):
-            try:
-                pipe.close()
-            except OSError:
-                pass
+        _helper.close_pipes()
     _helper, _helper_lock = None, threading.Lock()
 
 
