@@ -27,20 +27,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from .archive import fsync_dir
-from .errors import MissiveError
+from .engines.base import WRITE_TIMEOUT, IndexBusy, IndexMissing
 from .schema import SCHEMA_VERSION, make_schema
 
-WRITE_TIMEOUT = 30.0  # seconds a writer waits for another to finish
 _CURRENT = "CURRENT"
 _INFO = "missive.json"
-
-
-class IndexMissing(MissiveError):
-    """There is no usable index yet; `python -m indexer build` makes one."""
-
-
-class IndexBusy(MissiveError):
-    """Another process holds the write lock."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
