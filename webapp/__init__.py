@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         archivist,
         auth,
+        citation_tags,
         corrections,
         db,
         errors,
@@ -48,7 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         headers,
         images,
         jobs,
-        letters,
+        letter_view,
+        letters_api,
         origin,
         search,
         upload,
@@ -62,8 +64,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)  # sessions, CSRF, sign-in limit: before the blueprints
     jobs.init_app(app)
     app.register_blueprint(search.bp)
-    app.register_blueprint(letters.bp)
-    app.register_blueprint(letters.api_bp)  # /api/letters/...: before api.bp, so it wins
+    app.register_blueprint(letter_view.bp)
+    app.register_blueprint(citation_tags.bp)
+    app.register_blueprint(letters_api.bp)  # /api/letters/...: before api.bp, so it wins
     app.register_blueprint(api.bp)
     app.register_blueprint(images.bp)
     app.register_blueprint(export.bp)

@@ -1,6 +1,6 @@
 """The JSON API: the same searches as the HTML pages.
 
-`/api/letters/<id>` lives with the letter view (webapp/letters.py).
+`/api/letters/<id>` and its word boxes are in webapp/letters_api.py.
 """
 
 from __future__ import annotations

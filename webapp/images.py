@@ -27,7 +27,8 @@ from indexer.extract import RENDER_DPI, load_page_image
 from indexer.pages import page_source
 
 from .db import get_archive
-from .letters import LetterNotFound, api_error, load_letter, page_number
+from .errors import api_error
+from .letters import LetterNotFound, load_letter, page_number
 
 bp = Blueprint("images", __name__)
 
