@@ -13,7 +13,11 @@ Phases, in this order, on one synthetic archive (benchmarks/generate.py):
    `GET /api/search`; letter pages and page images, cold and warm; the workers' peak
    memory; the time from `indexing.add` of one new letter until a search finds it,
    in-process and over HTTP;
-5. Datasette serving the FTS5 database: the same mix through its JSON API.
+5. Datasette serving the FTS5 database: the same mix through its JSON API;
+6. concurrent clients (benchmarks/load.py): gunicorn as `make run` serves
+   (webapp/gunicorn_conf.py), N clients for --duration seconds each, as researchers who
+   read 1-3 s between requests and back to back; the same searches plus letter pages.
+   `--only concurrent` runs this phase alone on an archive and index already built.
 
 Every query runs once as a warm-up (reported apart, excluded from the percentiles) and
 then ROUNDS times.  The markdown table goes to stdout, everything to --json.
@@ -25,14 +29,12 @@ import argparse
 import concurrent.futures
 import datetime as dt
 import json
-import math
 import multiprocessing
 import os
 import platform
 import random
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,10 +42,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from . import compare_datasette, compare_fts5, generate
-from .servers import children, free_port, get, memory_kb, stop_process, wait_until_up
-
-REPO = Path(__file__).resolve().parents[1]
+from . import compare_datasette, compare_fts5, generate, load
+from .servers import REPO as REPO  # where limits.py reads it
+from .servers import Gunicorn, get, memory_kb
+from .stats import percentile
 
 # The query mix: (kind, Missive query, FTS5 query).  Every kind runs alone, with a
 # sender-country filter and with a date range.
@@ -71,12 +73,6 @@ MISSING = "n/a (route missing)"
 
 
 # -- measuring ------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def summary_ms(seconds: list[float]) -> dict:
@@ -296,55 +292,6 @@ def http_one(base: str, path: str, total: Callable[[dict], int | None]):
     return seconds, total(json.loads(body)), None
 
 
-class Gunicorn:
-    """`gunicorn --workers 2 'webapp:create_app()'` on a free loopback port."""
-
-    def __init__(self, archive: Path, index: Path, cache: Path, workdir: Path, workers: int):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "gunicorn.log"
-        exe = Path(sys.executable).with_name("gunicorn")
-        self.cmd = [
-            str(exe) if exe.exists() else "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            # Slow searches at large N are measured, not killed at the default 30 s.
-            "--timeout",
-            "300",
-            "webapp:create_app()",
-        ]
-        self.env = {
-            **os.environ,
-            "MISSIVE_ARCHIVE": str(archive.resolve()),
-            "MISSIVE_INDEX": str(index.resolve()),
-            "MISSIVE_CACHE": str(cache.resolve()),
-        }
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60.0) -> None:
-        with open(self.log, "wb") as log:  # the child keeps its own copy open
-            self.proc = subprocess.Popen(
-                self.cmd,
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until_up(self.proc, f"{self.url}/api/search?q=", timeout, self.log)
-
-    def workers_memory(self) -> list[dict]:
-        assert self.proc is not None
-        return [{"pid": pid, **memory_kb(pid)} for pid in children(self.proc.pid)]
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop_process(self.proc)
-            self.proc = None
-
-
 def phase_pages(base: str, ids: list[str], route: str, warm_rounds: int = 3) -> dict:
     """Each letter's URL once (cold), then `warm_rounds` more times (warm)."""
     if not ids:
@@ -505,6 +452,59 @@ def phase_datasette(db: Path, workdir: Path, searches: list[dict], rounds: int, 
 # -- the whole run --------------------------------------------------------------------
 
 
+def letter_paths(archive: Path) -> list[str]:
+    """The page of every letter in the archive, as clients of the concurrent phase ask."""
+    return sorted(
+        LETTER_ROUTE.format(id=quote(p.name))
+        for p in (archive / "letters").iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+
+
+def concurrent_work(archive: Path) -> tuple[list[str], list[str]]:
+    """What the concurrent clients ask for: the searches of the mix, the letters' pages."""
+    return [api_path(s) for s in mix()], letter_paths(archive)
+
+
+def run_concurrent_only(
+    archive: Path,
+    index: Path,
+    workdir: Path,
+    counts: list[int],
+    duration: float,
+    *,
+    seed: int = 1,
+    workers: int = 2,
+    log: Callable[[str], None] = lambda m: None,
+) -> dict:
+    """The concurrent phase alone, on an archive and an index built before."""
+    started = time.perf_counter()
+    results: dict = {
+        "only": "concurrent",
+        "seed": seed,
+        "archive": str(archive),
+        "index": str(index),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    work = concurrent_work(archive)
+    results["n"] = len(work[1])
+    results["concurrent"] = load.phase(
+        archive,
+        index,
+        workdir / "cache",
+        workdir,
+        work,
+        counts,
+        duration,
+        workers=workers,
+        seed=seed,
+        log=log,
+    )
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
 def ratio(a: dict, b: dict, key: str) -> float | None:
     if not a.get(key) or not b.get(key):
         return None
@@ -519,6 +519,8 @@ def run(
     rounds: int = 5,
     images: int = 20,
     workers: int = 2,
+    concurrent: list[int] | tuple[int, ...] = (20, 50),
+    duration: float = 30.0,
     log: Callable[[str], None] = lambda m: None,
 ) -> dict:
     workdir = Path(workdir)
@@ -604,6 +606,19 @@ def run(
             "p95": ratio(results["missive_http"], results["datasette"], "p95_ms"),
         },
     }
+    if concurrent:
+        results["concurrent"] = load.phase(
+            archive,
+            index,
+            cache,
+            workdir,
+            concurrent_work(archive),
+            list(concurrent),
+            duration,
+            workers=workers,
+            seed=seed,
+            log=log,
+        )
     results["seconds"] = round(time.perf_counter() - started, 1)
     return results
 
@@ -727,7 +742,33 @@ def markdown(r: dict) -> str:
         f"{mem.get('gunicorn_worker_file_mb')} MB of mapped index files, shared by the "
         f"workers); Datasette process: {mem['datasette_peak_mb']} MB.",
     ]
+    if r.get("concurrent"):
+        lines += ["", load.markdown(r["concurrent"])]
     return "\n".join(lines) + "\n"
+
+
+def markdown_concurrent_only(r: dict) -> str:
+    m = r["machine"]
+    return (
+        f"## Missive under concurrent clients: {r['n']:,} letters, {r['started'][:10]}\n\n"
+        f"Machine: {m.get('cpus')} cores ({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GB; "
+        f"Python {m['python']}, Whoosh-Reloaded {m.get('whoosh-reloaded')}, gunicorn "
+        f"{m.get('gunicorn')}. Archive {r['archive']}, index {r['index']}. "
+        f"Whole run {r['seconds']} s.\n\n" + load.markdown(r["concurrent"])
+    )
+
+
+def client_counts(text: str) -> list[int]:
+    """`--concurrent 20,50` -> [20, 50]; an empty value or 0 leaves the phase out."""
+    counts = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if not part.isdigit():
+            raise argparse.ArgumentTypeError(
+                f"--concurrent: {part!r} is not a number of clients; accepted: whole numbers "
+                "separated by commas, e.g. 20,50 (0 or nothing: no concurrent phase)"
+            )
+        counts.append(int(part))
+    return [c for c in counts if c > 0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -747,26 +788,63 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", type=Path, help="write all results to this file")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    ap.add_argument(
+        "--concurrent",
+        type=client_counts,
+        default=[20, 50],
+        metavar="N,N",
+        help="numbers of concurrent clients, each in both modes (20,50; 0: none)",
+    )
+    ap.add_argument(
+        "--duration", type=float, default=30.0, help="seconds each concurrent row lasts (30)"
+    )
+    ap.add_argument(
+        "--only",
+        choices=["concurrent"],
+        help="run one phase alone on an archive and index built before (see --archive)",
+    )
+    ap.add_argument(
+        "--archive", type=Path, help="with --only: the archive (default WORKDIR/archive)"
+    )
+    ap.add_argument("--index", type=Path, help="with --only: the index (default WORKDIR/index)")
     args = ap.parse_args(argv)
+    log = _logger(args.quiet)
+    if args.only:
+        archive, index = _built(ap, args)
 
-    t0 = time.perf_counter()
+        def job(workdir: Path) -> dict:
+            return run_concurrent_only(
+                archive,
+                index,
+                workdir,
+                args.concurrent,
+                args.duration,
+                seed=args.seed,
+                workers=args.workers,
+                log=log,
+            )
 
-    def log(msg: str) -> None:
-        if not args.quiet:
-            print(f"[{time.perf_counter() - t0:7.1f} s] {msg}", file=sys.stderr, flush=True)
+        report, prefix = markdown_concurrent_only, "missive-concurrent-"
+    else:
 
+        def job(workdir: Path) -> dict:
+            return run(
+                args.n,
+                seed=args.seed,
+                workdir=workdir,
+                rounds=args.rounds,
+                images=args.images,
+                workers=args.workers,
+                concurrent=args.concurrent,
+                duration=args.duration,
+                log=log,
+            )
+
+        report, prefix = markdown, f"missive-bench-{args.n}-"
     temporary = args.workdir is None
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix=f"missive-bench-{args.n}-"))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        results = run(
-            args.n,
-            seed=args.seed,
-            workdir=workdir,
-            rounds=args.rounds,
-            images=args.images,
-            workers=args.workers,
-            log=log,
-        )
+        results = job(workdir)
     finally:
         if temporary:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -774,8 +852,36 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         log(f"results written to {args.json}")
-    print(markdown(results))
+    print(report(results))
     return 0
+
+
+def _logger(quiet: bool) -> Callable[[str], None]:
+    t0 = time.perf_counter()
+
+    def log(msg: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - t0:7.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    return log
+
+
+def _built(ap: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, Path]:
+    """`--only concurrent`'s archive and index, which an earlier run built."""
+    archive = args.archive or (args.workdir and args.workdir / "archive")
+    index = args.index or (args.workdir and args.workdir / "index")
+    if not archive or not index:
+        ap.error(
+            "--only concurrent needs the built archive and index; accepted: --workdir of an "
+            "earlier run (archive/ and index/ in it), or --archive DIR and --index DIR"
+        )
+    if not (archive / "letters").is_dir():
+        ap.error(f"--archive {archive}: no letters/ folder in it; accepted: a Missive archive")
+    if not index.is_dir() or not any(index.iterdir()):
+        ap.error(f"--index {index}: no index in it; accepted: a folder an earlier build wrote")
+    if not args.concurrent:
+        ap.error("--only concurrent with --concurrent 0 has nothing to run; accepted: e.g. 20,50")
+    return archive, index
 
 
 if __name__ == "__main__":

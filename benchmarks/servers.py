@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 120.0  # seconds one request may take before the run gives up on it
 
 
@@ -99,3 +101,63 @@ def memory_kb(pid: int) -> dict[str, int]:
     except OSError:
         pass
     return out
+
+
+class Gunicorn:
+    """`gunicorn --workers 2 'webapp:create_app()'` on a free loopback port; `options`
+    go before the others (a config file with `-c`, an access log)."""
+
+    def __init__(
+        self,
+        archive: Path,
+        index: Path,
+        cache: Path,
+        workdir: Path,
+        workers: int,
+        options: tuple[str, ...] = (),
+        log_name: str = "gunicorn.log",
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / log_name
+        exe = Path(sys.executable).with_name("gunicorn")
+        self.cmd = [
+            str(exe) if exe.exists() else "gunicorn",
+            *options,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            # Slow searches at large N are measured, not killed at the default 30 s.
+            "--timeout",
+            "300",
+            "webapp:create_app()",
+        ]
+        self.env = {
+            **os.environ,
+            "MISSIVE_ARCHIVE": str(archive.resolve()),
+            "MISSIVE_INDEX": str(index.resolve()),
+            "MISSIVE_CACHE": str(cache.resolve()),
+        }
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> None:
+        with open(self.log, "wb") as log:  # the child keeps its own copy open
+            self.proc = subprocess.Popen(
+                self.cmd,
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until_up(self.proc, f"{self.url}/api/search?q=", timeout, self.log)
+
+    def workers_memory(self) -> list[dict]:
+        assert self.proc is not None
+        return [{"pid": pid, **memory_kb(pid)} for pid in children(self.proc.pid)]
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc)
+            self.proc = None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import generate, run
+from benchmarks import generate, load, run
 from indexer.records import Letter
 from indexer.sidecar import parse_sidecar
 
@@ -98,9 +98,11 @@ def _positive(d: dict, *keys: str) -> None:
 def test_runner_end_to_end(bench_dir: Path, capsys):
     out = bench_dir / "results" / "bench.json"
     args = ["--n", str(N), "--seed", "3", "--images", str(IMAGES), "--rounds", "1"]
+    args += ["--concurrent", "2", "--duration", "2"]
     assert run.main([*args, "--workdir", str(bench_dir), "--json", str(out), "--quiet"]) == 0
     table = capsys.readouterr().out
     assert "| **all 18** |" in table and "### Build" in table
+    _assert_concurrent_phase_ran(table, json.loads(out.read_text(encoding="utf-8")), [2])
     r = json.loads(out.read_text(encoding="utf-8"))
 
     assert r["n"] == N and r["generate"]["reused"] is True
@@ -141,3 +143,51 @@ def test_runner_end_to_end(bench_dir: Path, capsys):
     # The run leaves the archive as it was generated, so the folder can be reused.
     letters = (bench_dir / "archive" / "letters").iterdir()
     assert len([p for p in letters if not p.name.startswith((".", "_"))]) == N
+
+
+def _assert_concurrent_phase_ran(table: str, r: dict, counts: list[int]) -> None:
+    """Each number of clients ran in both modes, answered without an error, and every
+    answer was found in the server's access log; the report has the table."""
+    assert "### Concurrent clients" in table
+    assert load.TABLE_HEAD[0] in table
+    c = r["concurrent"]
+    assert c["warmup"]["errors"] == 0 and c["warmup"]["requests"] > 0
+    assert [(x["clients"], x["mode"]) for x in c["runs"]] == [
+        (n, mode) for n in counts for mode in load.MODES
+    ]
+    for x in c["runs"]:
+        assert x["errors"] == 0, (x["http_errors"], x["connection_errors"])
+        assert x["requests"] == x["ok"] > 0
+        assert x["matched_in_log"] == x["requests"]
+        _positive(x, "requests_per_s")
+        _positive(x["latency"], "p50_ms", "p95_ms", "p99_ms")
+        _positive(x["in_worker"], "p50_ms")
+        _positive(x["cpu"], "server_ms_per_request")
+        assert load.row(x) in table
+
+
+@pytest.mark.slow  # gunicorn with make run's config, two clients in both modes
+def test_concurrent_phase_alone_on_a_built_index(bench_dir: Path, tmp_path: Path, capsys):
+    archive, index = bench_dir / "archive", tmp_path / "index"
+    run.phase_build(archive, index, tmp_path / "cache", lambda m: None)
+    out = tmp_path / "concurrent.json"
+    argv = ["--only", "concurrent", "--archive", str(archive), "--index", str(index)]
+    argv += ["--concurrent", "2", "--duration", "2", "--json", str(out), "--quiet"]
+    assert run.main(argv) == 0
+    table = capsys.readouterr().out
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert r["only"] == "concurrent" and r["n"] == N
+    assert "### Build" not in table
+    _assert_concurrent_phase_ran(table, r, [2])
+
+
+def test_concurrent_flags_are_checked(tmp_path: Path, capsys):
+    assert run.client_counts("20, 50") == [20, 50]
+    assert run.client_counts("0") == [] and run.client_counts("") == []
+    with pytest.raises(SystemExit):
+        run.main(["--concurrent", "twenty"])
+    assert "'twenty' is not a number of clients" in capsys.readouterr().err
+    (tmp_path / "archive" / "letters").mkdir(parents=True)
+    with pytest.raises(SystemExit):
+        run.main(["--only", "concurrent", "--workdir", str(tmp_path)])
+    assert f"--index {tmp_path / 'index'}: no index in it" in capsys.readouterr().err
