@@ -12,9 +12,8 @@ from indexer.config import resolve_paths
 from .origin import App
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure the app; tests pass their own archive and index folders."""
-    app = App(__name__, instance_relative_config=True)  # URLs built on BASE_URL when set
+def _configure(app: Flask, test_config: dict | None) -> None:
+    """The defaults, then instance/config.py or the test's config over them."""
     paths = resolve_paths()
     app.config.from_mapping(
         ARCHIVE_DIR=str(paths.archive.resolve()),
@@ -34,6 +33,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app; tests pass their own archive and index folders."""
+    app = App(__name__, instance_relative_config=True)  # URLs built on BASE_URL when set
+    _configure(app, test_config)
 
     from . import (
         api,

@@ -165,6 +165,20 @@ def _hidden_state(req: SearchRequest) -> list[tuple[str, str]]:
     return [(k, v) for k, v in state(req, per_page=per_page_default()) if k not in ("q", "ocr")]
 
 
+def _error_page(exc: QueryError | SearchTimeout) -> tuple[str, int]:
+    """A query that cannot be read (400), or a search that ran out of time (503)."""
+    return (
+        render_template(
+            "search/error.html",
+            error=str(exc),
+            q=request.args.get("q", ""),
+            ocr=request.args.get("ocr") in ("1", "on", "true", "yes"),
+            examples=EXAMPLES,
+        ),
+        503 if isinstance(exc, SearchTimeout) else 400,
+    )
+
+
 @bp.get("/search")
 def results():
     per_page = per_page_default()
@@ -172,16 +186,7 @@ def results():
         req = request_from_args(request.args, per_page=per_page)
         result = get_search().search(req)
     except (QueryError, SearchTimeout) as exc:
-        return (
-            render_template(
-                "search/error.html",
-                error=str(exc),
-                q=request.args.get("q", ""),
-                ocr=request.args.get("ocr") in ("1", "on", "true", "yes"),
-                examples=EXAMPLES,
-            ),
-            503 if isinstance(exc, SearchTimeout) else 400,
-        )
+        return _error_page(exc)
     path = url_for("search.results")
 
     def link(**changes) -> str:
