@@ -31,12 +31,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import extract
-from .archive import Archive, ArchiveError, fsync_dir
+from .archive import Archive, ArchiveError, fsync_dir, write_atomic
 from .errors import IngestError, MissiveError
 from .lifecycle import now, set_status
 from .records import Letter
 from .sidecar import SIDECAR, check_added, load_sidecar
-from .store import write_atomic
 
 DRAFT_ID = re.compile(r"^draft-\d{8}-[0-9a-f]{6}$")
 MAX_PAGES = 500

@@ -15,7 +15,6 @@ MAX_PAGES pages, MAX_TRANSCRIPT_BYTES per transcript; indexer.extract: pixels an
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -23,13 +22,13 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from .archive import Archive, fsync_dir
+from .archive import Archive, file_digest, fsync_dir, write_atomic
 from .drafts import added_record, create_draft, is_provisional
 from .errors import IngestError, MissiveError
 from .extract import reason
 from .pipeline import Reader
 from .processing import JobFiles, process_draft
-from .store import IndexStore, write_atomic
+from .store import IndexStore
 
 DONE = "done"
 FAILED = "failed"
@@ -57,14 +56,6 @@ def _signature(entry: Path) -> tuple | None:
         )
     except OSError:
         return None  # vanished or unreadable meanwhile: look again later
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -141,7 +132,7 @@ class Inbox:
 
     def _already_added(self, files: list[Path]) -> str | None:
         """The draft these very files became before a crash kept them in the inbox, if any."""
-        wanted = sorted((f.name, _digest(f)) for f in files)
+        wanted = sorted((f.name, file_digest(f)) for f in files)
         for letter_id in self.archive.ids():
             if not is_provisional(letter_id):
                 continue

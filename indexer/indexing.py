@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import extract, skips
-from .archive import STAGING, Archive, fsync_dir, slugify
+from .archive import STAGING, Archive, fsync_dir, slugify, write_atomic
 from .documents import to_document
 from .errors import IngestError, MissiveError
 from .extract import reason
@@ -21,7 +21,7 @@ from .failures import indexed_failures
 from .pipeline import Reader
 from .records import Letter
 from .sidecar import SIDECAR, parse_sidecar
-from .store import WRITE_TIMEOUT, IndexBusy, IndexMissing, IndexStore, write_atomic
+from .store import WRITE_TIMEOUT, IndexBusy, IndexMissing, IndexStore
 
 Progress = Callable[[str], None]
 

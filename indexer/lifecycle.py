@@ -13,12 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, fsync_dir
+from .archive import Archive, fsync_dir, write_atomic
 from .errors import MissiveError
 from .pipeline import _sources
 from .records import STATUSES, Letter
 from .sidecar import SIDECAR, SidecarError, load_sidecar, parse_sidecar, plain_file_name
-from .store import write_atomic
 
 HISTORY = "history.jsonl"
 HISTORY_DIR = "history"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import extract
-from .archive import Archive, file_digest
+from .archive import Archive, file_digest, write_atomic
 from .errors import IngestError, MissiveError
 from .extract import ocr, reason
 from .extract.text import read_text
@@ -22,7 +22,6 @@ from .extract.words import read_words
 from .metadata import extract_metadata
 from .records import Letter, Page, Party, Word
 from .sidecar import SIDECAR, PageSpec, page_specs, read_sidecar
-from .store import write_atomic
 
 _PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, check_id
+from .archive import Archive, check_id, write_atomic
 from .errors import MissiveError
 from .extract import reason
 from .pipeline import Reader
@@ -51,9 +51,7 @@ class JobFiles:
         data = {"id": letter_id, "pid": os.getpid(), "host": HOST, "updated": time.time(), **state}
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.path(letter_id)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomic(target, json.dumps(data).encode("utf-8"), durable=False)
         return data
 
     def remove(self, letter_id: str) -> None:

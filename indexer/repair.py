@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 
 from . import indexing
 from .archive import STAGING, Archive
+from .archive.files import TEMP_NAME
 from .extract import reason
 from .pipeline import Reader
 from .store import IndexMissing, IndexStore
 
-_TMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # store.write_atomic's temporary files
+_TMP = re.compile(TEMP_NAME)  # archive.files.atomic_file's temporary files
 TMP_AGE = 60.0  # seconds: no atomic write of a small file takes longer
 
 

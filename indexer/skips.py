@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .archive import Archive
+from .archive import Archive, write_atomic
 from .errors import MissiveError
-from .store import IndexStore, write_atomic
+from .store import IndexStore
 
 SKIPPED = "skipped.json"
 

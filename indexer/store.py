@@ -14,7 +14,6 @@ atomically, so a crash mid-build leaves the old index serving.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import time
@@ -23,26 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from .archive import fsync_dir
+from .archive import fsync_dir, write_atomic, write_lock
 from .engines.base import WRITE_TIMEOUT, IndexBusy, IndexMissing
 from .schema import SCHEMA_VERSION, make_schema
 
 _CURRENT = "CURRENT"
 _INFO = "missive.json"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so readers see the old content or the new, never a part."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 class IndexStore:
@@ -93,21 +80,9 @@ class IndexStore:
     # -- writing -------------------------------------------------------------
     @contextmanager
     def write_lock(self, *, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
-        """Hold the index-wide write lock (Whoosh's file lock) for one writer at a time."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileStorage(str(self.root)).lock("WRITELOCK")
-        deadline = time.monotonic() + timeout
-        while not lock.acquire(blocking=False):
-            if time.monotonic() >= deadline:
-                raise IndexBusy(
-                    f"the index in {self.root} is being written by another process "
-                    f"(waited {timeout:.0f} s for its lock); try again when it has finished"
-                )
-            time.sleep(0.05)
-        try:
+        """Hold Missive's write lock (indexer.archive.lock) for one writer at a time."""
+        with write_lock(self.root, timeout=timeout):
             yield
-        finally:
-            lock.release()
 
     @contextmanager
     def writer(self, ix: whoosh_index.Index, **kwargs) -> Iterator:

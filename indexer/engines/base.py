@@ -23,13 +23,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..archive.lock import WRITE_TIMEOUT, IndexBusy
 from ..errors import MissiveError
 from ..records import Letter
 
 if TYPE_CHECKING:
     from ..search import Hit, Ordered, SearchRequest, SearchResult
-
-WRITE_TIMEOUT = 30.0  # seconds a writer waits for another to finish
 
 # Pages that could not be read: (page number, step, why); see indexer.failures.
 Failure = tuple[int, str, str]
@@ -39,10 +38,6 @@ Skips = dict[str, dict[str, str]]
 
 class IndexMissing(MissiveError):
     """There is no usable index yet; `python -m indexer build` makes one."""
-
-
-class IndexBusy(MissiveError):
-    """Another process holds the write lock."""
 
 
 class UnknownEngine(MissiveError):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.parsers import expat
 
+from indexer.archive.files import write_atomic
 from indexer.errors import IngestError
 from indexer.extract import reason
 from indexer.extract.text import decode_text
@@ -267,11 +266,4 @@ def write_words_json(path: Path, words: list[Word], width: int, height: int) -> 
     # One word per line: small, and readable in a diff.
     body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
     payload = f'{{"width": {int(width)}, "height": {int(height)}, "words": [\n{body}\n]}}'
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, (payload + "\n").encode("utf-8"), durable=False)

@@ -1,4 +1,4 @@
-"""The archive on disk: letter folders, ids, fingerprints, and safe writes into it."""
+"""The archive on disk: letter folders, ids, fingerprints, and the staging of new letters."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import MissiveError
+from ..errors import MissiveError
+from .files import file_digest, fsync_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 STAGING = ".staging"
@@ -39,23 +40,6 @@ def slugify(text: str, *, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-")
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (files created, renamed or removed in it) to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class Archive:
