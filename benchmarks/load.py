@@ -69,6 +69,7 @@ class Sample:
     status: int | None = None  # None: no HTTP answer (refused, reset, timed out)
     error: str | None = None
     server_s: float | None = None  # from the access log, when the server logged it
+    connect_s: float | None = None  # until the kernel accepted the connection
 
 
 @dataclass
@@ -81,13 +82,18 @@ class _Client:
 def _ask(work: Workload, kind: str, path: str, tag: str) -> Sample:
     conn = http.client.HTTPConnection(work.host, work.port, timeout=TIMEOUT)
     t0 = time.perf_counter()
+    connected = None
     try:
+        conn.connect()
+        connected = time.perf_counter() - t0
         conn.request("GET", path, headers={HEADER: tag, "Connection": "close"})
         resp = conn.getresponse()
         resp.read()
-        return Sample(tag, kind, time.perf_counter() - t0, status=resp.status)
+        return Sample(tag, kind, time.perf_counter() - t0, status=resp.status, connect_s=connected)
     except (OSError, http.client.HTTPException) as exc:
-        return Sample(tag, kind, time.perf_counter() - t0, error=type(exc).__name__)
+        return Sample(
+            tag, kind, time.perf_counter() - t0, error=type(exc).__name__, connect_s=connected
+        )
     finally:
         conn.close()
 
@@ -129,6 +135,21 @@ def machine_cpu_s() -> tuple[float, float]:
     total = sum(ticks[:8])  # guest time is already counted in user
     hz = os.sysconf("SC_CLK_TCK")
     return (total - idle) / hz, total / hz
+
+
+def syn_retransmits() -> int | None:
+    """The machine's count of resent connection requests (TcpExt TCPSynRetrans): a
+    connection the listening socket did not take at once is retried after 1 s, 3 s..."""
+    try:
+        with open("/proc/net/netstat", encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            counts = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(counts["TCPSynRetrans"]) if "TCPSynRetrans" in counts else None
+    return None
 
 
 # -- one mode -------------------------------------------------------------------------------
@@ -177,6 +198,7 @@ def run_mode(
     ]
     log_offset = access_log.stat().st_size if access_log.exists() else 0
     cpu0, server0, machine0 = time.process_time(), server_cpu_s(master_pid), machine_cpu_s()
+    syn0 = syn_retransmits()
     t0 = time.perf_counter()
     threads = [
         threading.Thread(
@@ -197,12 +219,15 @@ def run_mode(
         "server_s": server_cpu_s(master_pid) - server0,
         "machine_busy_s": machine_cpu_s()[0] - machine0[0],
     }
+    syn1 = syn_retransmits()
     samples = [s for c in crew for s in c.samples]
     logged = _logged(access_log, log_offset, {s.tag for s in samples if s.status is not None})
     for s in samples:
         if s.tag in logged:
             s.server_s = logged[s.tag][1]
-    return summarise(mode, clients, duration, wall, samples, cpu)
+    out = summarise(mode, clients, duration, wall, samples, cpu)
+    out["syn_retransmits"] = None if syn0 is None or syn1 is None else syn1 - syn0
+    return out
 
 
 def _ms(values: list[float]) -> dict:
@@ -248,6 +273,7 @@ def summarise(
         "in_worker": _ms([inside for _, inside in timed]),
         "before_worker": _ms([max(0.0, total - inside) for total, inside in timed]),
         "matched_in_log": len(timed),
+        "connect": _ms([s.connect_s for s in samples if s.connect_s is not None]),
         "cpu": {
             "server_ms_per_request": round(1000 * cpu["server_s"] / max(1, len(answered)), 1),
             "server_cores": round(cpu["server_s"] / wall, 2),
@@ -259,6 +285,10 @@ def summarise(
     }
 
 
+def _of(d: dict, key: str) -> str:
+    return f"{d[key]:.0f}" if d.get("n") else "–"
+
+
 def row(r: dict) -> str:
     """One line of the markdown table of `TABLE_HEAD`."""
 
@@ -267,15 +297,15 @@ def row(r: dict) -> str:
             return "–"
         return " / ".join(f"{d[f'p{q}_ms']:.0f}" for q in (50, 95, 99))
 
-    def p50(d: dict) -> str:
-        return f"{d['p50_ms']:.0f}" if d.get("n") else "–"
-
     c, kinds = r["cpu"], r["per_kind"]
     return (
         f"| {r['clients']} | {r['mode']} | {r['requests']} | {r['requests_per_s']:.1f} | "
-        f"{trio(r['latency'])} | {p50(kinds['search'])} / {p50(kinds['letter'])} | "
+        f"{trio(r['latency'])} | {_of(kinds['search'], 'p50_ms')} / "
+        f"{_of(kinds['letter'], 'p50_ms')} | "
         f"{r['errors']} | {trio(r['in_worker'])} | "
-        f"{trio(r['before_worker'])} | {c['server_ms_per_request']:.0f} | "
+        f"{trio(r['before_worker'])} | {_of(r['connect'], 'p99_ms')} / "
+        f"{'–' if r.get('syn_retransmits') is None else r['syn_retransmits']} | "
+        f"{c['server_ms_per_request']:.0f} | "
         f"{c['server_cores']:.2f} / {c['client_cores']:.2f} / {c['other_cores']:.2f} |"
     )
 
@@ -283,9 +313,9 @@ def row(r: dict) -> str:
 TABLE_HEAD = [
     "| clients | mode | requests | requests/s | latency p50 / p95 / p99 ms | "
     "p50 search / letter ms | errors | in a worker p50 / p95 / p99 ms | "
-    "before a worker p50 / p95 / p99 ms | server CPU ms / request | "
-    "cores: server / client / other |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "before a worker p50 / p95 / p99 ms | connect p99 ms / SYN resent | "
+    "server CPU ms / request | cores: server / client / other |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
 
 

@@ -158,7 +158,7 @@ def _assert_concurrent_phase_ran(table: str, r: dict, counts: list[int]) -> None
     for x in c["runs"]:
         assert x["errors"] == 0, (x["http_errors"], x["connection_errors"])
         assert x["requests"] == x["ok"] > 0
-        assert x["matched_in_log"] == x["requests"]
+        assert x["matched_in_log"] == x["connect"]["n"] == x["requests"]
         _positive(x, "requests_per_s")
         _positive(x["latency"], "p50_ms", "p95_ms", "p99_ms")
         _positive(x["in_worker"], "p50_ms")
