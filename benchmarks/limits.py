@@ -37,12 +37,11 @@ SCAN = (13_416, 8_944)
 # -- search ------------------------------------------------------------------------------
 def search_in_process(index: Path) -> dict:
     """The broad query refused, and what it would cost without the budget."""
-    from indexer.query import Expanded, QueryTooBroad, expand, parse
-    from indexer.search import LetterSearch, SearchRequest
-    from indexer.store import IndexStore
+    from indexer.engines import EngineConfig, open_engine
+    from indexer.engines.whoosh.query import Expanded, expand, parse
+    from indexer.search import QueryTooBroad, SearchRequest
 
-    store = IndexStore(index)
-    searcher = LetterSearch(store)
+    searcher = open_engine(index)
     searcher.search(SearchRequest(q=PLAIN))  # opens the searcher, reads the columns
     refused = []
     for _ in range(5):
@@ -51,10 +50,11 @@ def search_in_process(index: Path) -> dict:
             searcher.search(SearchRequest(q=BROAD))
         except QueryTooBroad:
             refused.append(time.perf_counter() - t0)
-    unbounded = LetterSearch(store, budget=None)
+    unbounded = open_engine(EngineConfig(index, budget=None))
     unbounded.search(SearchRequest(q=PLAIN))
-    with unbounded.using() as s:
-        q = expand(parse(BROAD, s.schema), s.reader(), unbounded._lexicon, budget=None)
+    # How many words the query stands for: the Whoosh engine's own expansion, read directly.
+    with unbounded.searching.using() as (s, arrays):
+        q = expand(parse(BROAD, s.schema), s.reader(), arrays.lexicon, budget=None)
         words = sum(len(leaf.words) for leaf in q.leaves() if isinstance(leaf, Expanded))
     t0 = time.perf_counter()
     total = unbounded.search(SearchRequest(q=BROAD)).total

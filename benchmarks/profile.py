@@ -36,8 +36,8 @@ def _print(prof: cProfile.Profile, top: int, out: Path | None) -> None:
 
 
 def profile_search(args) -> None:
-    from indexer.search import LetterSearch, SearchRequest
-    from indexer.store import IndexStore
+    from indexer.engines import open_engine
+    from indexer.search import SearchRequest
 
     def request() -> SearchRequest:
         return SearchRequest(
@@ -47,7 +47,7 @@ def profile_search(args) -> None:
             date_to=args.date_to,
         )
 
-    searcher = LetterSearch(IndexStore(args.index))
+    searcher = open_engine(args.index)
     t0 = time.perf_counter()
     result = searcher.search(request())
     print(f"warm-up: {result.total} letters in {(time.perf_counter() - t0) * 1000:.0f} ms")
@@ -67,8 +67,8 @@ def profile_search(args) -> None:
 def profile_build(args) -> None:
     from indexer import indexing
     from indexer.archive import Archive
+    from indexer.engines import open_engine
     from indexer.pipeline import Reader
-    from indexer.store import IndexStore
 
     source = Archive(args.archive)
     ids = source.ids()[: args.limit]
@@ -84,7 +84,7 @@ def profile_build(args) -> None:
         prof = cProfile.Profile()
         t0 = time.perf_counter()
         prof.enable()
-        report = indexing.build(archive, IndexStore(tmp / "index"), reader)
+        report = indexing.build(archive, open_engine(tmp / "index"), reader)
         prof.disable()
         seconds = time.perf_counter() - t0
         print(
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m benchmarks.profile", description=__doc__.split("\n\n")[0]
     )
     sub = ap.add_subparsers(dest="what", required=True)
-    s = sub.add_parser("search", help="profile one search request through LetterSearch")
+    s = sub.add_parser("search", help="profile one search request through the engine")
     s.add_argument("--index", type=Path, required=True)
     s.add_argument("query", nargs="?", default='"arms trade treaty"')
     s.add_argument("--country", action="append")

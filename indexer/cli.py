@@ -13,18 +13,18 @@ import click
 from . import indexing
 from .archive import Archive
 from .config import Paths, resolve_paths
+from .engines import open_engine
 from .errors import MissiveError
 from .pipeline import Reader
-from .search import LetterSearch, SearchRequest
-from .serialize import result_json
-from .store import IndexStore
+from .search import SearchRequest
+from .search.serialize import result_json
 
 
 class Context:
     def __init__(self, paths: Paths, *, ocr: bool = True):
         self.paths = paths
         self.archive = Archive(paths.archive)
-        self.store = IndexStore(paths.index)
+        self.engine = open_engine(paths.index)  # the engine MISSIVE_ENGINE names, or the default
         self.reader = Reader(self.archive, ocr_cache=paths.ocr_cache, use_ocr=ocr)
 
 
@@ -50,7 +50,10 @@ def _fail(message: str, code: int = 1) -> None:
 @click.pass_context
 def main(ctx: click.Context, archive: str | None, index: str | None, no_ocr: bool) -> None:
     """Missive: index and search an archive of letters."""
-    ctx.obj = Context(resolve_paths(archive, index), ocr=not no_ocr)
+    try:
+        ctx.obj = Context(resolve_paths(archive, index), ocr=not no_ocr)
+    except MissiveError as exc:  # e.g. MISSIVE_ENGINE names no engine
+        _fail(str(exc), 2)
 
 
 def _report(report: indexing.Report) -> None:
@@ -77,7 +80,7 @@ def _run_indexing(ctx: Context, fn, label: str) -> None:
         length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True
     ) as bar:
         try:
-            report = fn(ctx.archive, ctx.store, ctx.reader, on_letter=lambda _id: bar.update(1))
+            report = fn(ctx.archive, ctx.engine, ctx.reader, on_letter=lambda _id: bar.update(1))
         except MissiveError as exc:
             _fail(str(exc))
     _report(report)
@@ -116,7 +119,7 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             _fail(f"{meta.name}: not valid JSON ({exc})")
     try:
-        letter = indexing.add(ctx.archive, ctx.store, ctx.reader, list(paths), meta=data)
+        letter = indexing.add(ctx.archive, ctx.engine, ctx.reader, list(paths), meta=data)
     except MissiveError as exc:
         _fail(str(exc))
     click.echo(letter.id)
@@ -135,7 +138,7 @@ def check(ctx: Context, repair: bool) -> None:
         from .repair import repair as run_repair
 
         try:
-            report = run_repair(ctx.archive, ctx.store, ctx.reader)
+            report = run_repair(ctx.archive, ctx.engine, ctx.reader)
         except MissiveError as exc:
             _fail(str(exc))
         done = report.lines()
@@ -143,7 +146,7 @@ def check(ctx: Context, repair: bool) -> None:
             click.echo(line)
     else:
         done = []
-    problems = indexing.check(ctx.archive, ctx.store)
+    problems = indexing.check(ctx.archive, ctx.engine)
     for line in problems:
         if line not in done:  # a skipped letter: the repair has said so already
             click.echo(line)
@@ -193,7 +196,7 @@ def watch(ctx: Context, inbox: Path | None, settle: float, interval: float, once
     box = Inbox(
         folder,
         ctx.archive,
-        ctx.store,
+        ctx.engine,
         ctx.reader,
         JobFiles(ctx.paths.jobs),
         settle=settle,
@@ -344,13 +347,12 @@ def search(
         per_page=per_page,
         ocr=ocr,
     )
-    searcher = LetterSearch(ctx.store)
     try:
-        result = searcher.search(req)
+        result = ctx.engine.search(req)
     except MissiveError as exc:
         _fail(str(exc), 2)
     finally:
-        searcher.close()
+        ctx.engine.close()
     if as_json:
         site = (base_url or "").strip().rstrip("/")
         letter_url = (lambda i: f"{site}/letters/{i}") if site else None

@@ -1,7 +1,7 @@
 """Pages that could not be read: OCR that failed, a PDF text layer that broke or ran long.
 
 Such a page is indexed with what could be read (often nothing), and the failure is recorded
-per page in the index (the `failures` stored field), never in the archive: the archive
+per page in the index (Engine.failures gives them back), never in the archive: the archive
 holds what archivists put there, and a failure is a fact about one reading of it. From the
 index, `python -m indexer check` lists each letter with failed pages (and exits 1), the
 archivist's pages show them, and `update` reads those letters again. Failed pages are never
@@ -10,25 +10,10 @@ cached, so each reading tries them afresh.
 
 from __future__ import annotations
 
-from .store import IndexMissing, IndexStore
+from .engines import Engine, Failure, IndexMissing
 
 STEPS = {"ocr": "OCR", "pdf-text": "PDF text layer"}
 SHOWN = 3  # failures spelt out per letter in `check`; the review page lists them all
-
-Failure = tuple[int, str, str]  # page number, step, why
-
-
-def indexed_failures(store: IndexStore) -> dict[str, list[Failure]]:
-    """Every indexed letter with failed pages, and its failures in page order."""
-    ix = store.open()
-    try:
-        with ix.searcher() as s:
-            return {
-                f["id"]: [(int(n), str(step), str(why)) for n, step, why in f.get("failures") or []]
-                for f in s.documents(failed="yes")
-            }
-    finally:
-        ix.close()
 
 
 def describe(failures: list[Failure]) -> str:
@@ -36,10 +21,10 @@ def describe(failures: list[Failure]) -> str:
     return "; ".join(f"page {n}: {STEPS.get(step, step)}: {why}" for n, step, why in failures)
 
 
-def check_lines(store: IndexStore) -> list[str]:
+def check_lines(engine: Engine) -> list[str]:
     """One line per letter with pages that could not be read, for `check`."""
     try:
-        found = indexed_failures(store)
+        found = engine.failures()
     except IndexMissing:
         return []  # `check` reports the missing index itself
     lines = []

@@ -24,11 +24,11 @@ from pathlib import Path
 
 from .archive import Archive, file_digest, fsync_dir, write_atomic
 from .drafts import added_record, create_draft, is_provisional
+from .engines import Engine
 from .errors import IngestError, MissiveError
 from .extract import reason
 from .pipeline import Reader
 from .processing import JobFiles, process_draft
-from .store import IndexStore
 
 DONE = "done"
 FAILED = "failed"
@@ -76,7 +76,7 @@ class Inbox:
         self,
         root: Path | str,
         archive: Archive,
-        store: IndexStore,
+        engine: Engine,
         reader: Reader,
         jobs: JobFiles,
         *,
@@ -85,7 +85,7 @@ class Inbox:
     ):
         self.root = Path(root)
         self.archive = archive
-        self.store = store
+        self.engine = engine
         self.reader = reader
         self.jobs = jobs
         self.settle = settle
@@ -170,7 +170,7 @@ class Inbox:
         self.log(f"{entry.name}: saved as draft {letter_id}; moved to {DONE}/{moved.name}")
         self.jobs.write(letter_id, state="queued", step="reading", done=0, total=0)
         try:
-            process_draft(self.archive, self.store, self.reader, letter_id, self.jobs)
+            process_draft(self.archive, self.engine, self.reader, letter_id, self.jobs)
         except MissiveError as exc:
             self.log(f"{letter_id}: saved, but it could not be read: {exc}")
         else:

@@ -13,15 +13,13 @@ from pathlib import Path
 
 from . import extract, skips
 from .archive import STAGING, Archive, fsync_dir, slugify, write_atomic
-from .documents import to_document
+from .engines import WRITE_TIMEOUT, Engine, IndexBusy, IndexMissing, Writer
 from .errors import IngestError, MissiveError
 from .extract import reason
 from .failures import check_lines as failure_lines
-from .failures import indexed_failures
 from .pipeline import Reader
 from .records import Letter
 from .sidecar import SIDECAR, parse_sidecar
-from .store import WRITE_TIMEOUT, IndexBusy, IndexMissing, IndexStore
 
 Progress = Callable[[str], None]
 
@@ -38,12 +36,9 @@ class Report:
     skipped: skips.Skips = field(default_factory=dict)  # the failed letters, by id
 
 
-def _write_letters(write, reader: Reader, ids, report: Report, on_letter, drop=None) -> None:
-    """Read letters and hand each to `write`; a letter that fails is reported, not fatal.
-
-    `drop(id)` removes what the index held of a letter that now fails, so an update leaves
-    the index as a build would.
-    """
+def _write_letters(w: Writer, reader: Reader, ids, report: Report, on_letter) -> None:
+    """Read letters and hand each to the writer; a letter that fails is reported, not fatal,
+    and taken out of the index, so an update leaves the index as a build would."""
     for item in reader.read_many(ids, on_letter=on_letter):
         if isinstance(item, IngestError):
             report.errors.append(str(item))
@@ -51,10 +46,9 @@ def _write_letters(write, reader: Reader, ids, report: Report, on_letter, drop=N
                 report.skipped[item.letter_id] = skips.entry(
                     reader.archive, item.letter_id, str(item)
                 )
-                if drop is not None:
-                    drop(item.letter_id)
+                w.delete(item.letter_id)
             continue
-        write(**to_document(item))
+        w.replace(item)
         report.indexed.append(item.id)
 
 
@@ -65,54 +59,39 @@ def default_procs() -> int:
 
 def build(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     *,
     on_letter: Progress | None = None,
     procs: int = 1,
 ) -> Report:
-    """Rebuild the whole index into a new generation and swap it in.
+    """Rebuild the whole index into a new one and swap it in (the old one serves meanwhile).
 
-    `procs` > 1 indexes in that many processes (Whoosh's multisegment writer). Forking is
-    only safe in a process without other threads, so only the command line asks for it.
+    `procs` > 1 indexes in that many processes, where the engine can. Forking is only safe
+    in a process without other threads, so only the command line asks for it.
     """
-    with store.write_lock():
-        return _build_locked(archive, store, reader, on_letter=on_letter, procs=procs)
+    with engine.write_lock():
+        return _build_locked(archive, engine, reader, on_letter=on_letter, procs=procs)
 
 
 def _build_locked(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     *,
     on_letter: Progress | None = None,
     procs: int = 1,
 ) -> Report:
     """`build`, for a caller that holds the write lock."""
-    extra = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {}
     report = Report(rebuilt=True)
-    gen, ix = store.new_generation()
-    try:
-        with store.writer(ix, **(extra or {"limitmb": 256})) as w:
-            _write_letters(w.add_document, reader, archive.ids(), report, on_letter)
-        ix.close()
-        skips.save(gen, report.skipped)
-        store.publish(gen, letters=len(report.indexed))
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
+    with engine.rebuild(procs=procs) as w:
+        _write_letters(w, reader, archive.ids(), report, on_letter)
+        w.record_skips(report.skipped)
     return report
 
 
-def indexed_fingerprints(store: IndexStore) -> dict[str, str]:
-    """Every indexed letter id with the fingerprint it was indexed at."""
-    ix = store.open()
-    with ix.searcher() as s:
-        return {f["id"]: f.get("fingerprint", "") for f in s.all_stored_fields()}
-
-
 def update(
-    archive: Archive, store: IndexStore, reader: Reader, *, on_letter: Progress | None = None
+    archive: Archive, engine: Engine, reader: Reader, *, on_letter: Progress | None = None
 ) -> Report:
     """Index new and changed letters, remove deleted ones; rebuild if the schema changed.
 
@@ -120,43 +99,36 @@ def update(
     that now fails is taken out of the index, as a build would leave it.
     """
     try:
-        known = indexed_fingerprints(store)
+        known = engine.fingerprints()
     except IndexMissing:
-        return build(archive, store, reader, on_letter=on_letter)
+        return build(archive, engine, reader, on_letter=on_letter)
     report = Report()
-    with store.write_lock():
+    with engine.write_lock():
         ids = archive.ids()
-        failed = indexed_failures(store)  # pages that could not be read: try them again
+        failed = engine.failures()  # pages that could not be read: try them again
         changed = [i for i in ids if known.get(i) != archive.fingerprint(i) or i in failed]
         report.unchanged = len(ids) - len(changed)
         report.removed = sorted(set(known) - set(ids))
-        ix = store.open()
-        with store.writer(ix) as w:
+        with engine.writer() as w:
             for letter_id in report.removed:
-                w.delete_by_term("id", letter_id)
-
-            def drop(letter_id: str) -> None:
-                if letter_id in known:
-                    w.delete_by_term("id", letter_id)
-
-            _write_letters(w.update_document, reader, changed, report, on_letter, drop)
-        # Every letter skipped before was read again (it is not in the index).
-        skips.save(store.current_dir(), report.skipped)
-        store.touch()
+                w.delete(letter_id)
+            _write_letters(w, reader, changed, report, on_letter)
+            # Every letter skipped before was read again (it is not in the index).
+            w.record_skips(report.skipped)
     return report
 
 
-def check(archive: Archive, store: IndexStore) -> list[str]:
+def check(archive: Archive, engine: Engine) -> list[str]:
     """Where archive and index disagree, one line each; empty when they agree.
 
     A letter the index could not take is listed with the reason it was skipped.
     """
     problems: list[str] = []
     try:
-        known = indexed_fingerprints(store)
+        known = engine.fingerprints()
     except IndexMissing as exc:
         return [str(exc)]
-    skipped = skips.load(store)
+    skipped = engine.skips()
     ids = archive.ids()
     for letter_id in ids:
         fingerprint = archive.fingerprint(letter_id)
@@ -169,7 +141,7 @@ def check(archive: Archive, store: IndexStore) -> list[str]:
             problems.append(f"{letter_id}: changed in the archive since it was indexed")
     for letter_id in sorted(set(known) - set(ids)):
         problems.append(f"{letter_id}: in the index but not in the archive")
-    problems.extend(failure_lines(store))
+    problems.extend(failure_lines(engine))
     return problems
 
 
@@ -213,7 +185,7 @@ def _suggest_id(letter: Letter, first_file: Path) -> str:
 
 def add(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     paths: list[Path],
     *,
@@ -266,14 +238,14 @@ def add(
         what = files[0].name + (f" and {len(files) - 1} more files" if len(files) > 1 else "")
         with ExitStack() as held:
             try:
-                held.enter_context(store.write_lock(timeout=lock_timeout))
+                held.enter_context(engine.write_lock(timeout=lock_timeout))
             except IndexBusy as exc:
                 raise IndexBusy(f"{what}: not added, the archive is unchanged: {exc}") from None
             # With the lock held no other writer can index the letter before it is complete.
             letter.id = archive.unique_id(base)
             archive.commit_staged(staged, letter.id)
             letter.fingerprint = archive.fingerprint(letter.id)
-            _index_new(archive, store, reader, letter, what)
+            _index_new(archive, engine, reader, letter, what)
     return letter
 
 
@@ -286,7 +258,7 @@ def _flush(folder: Path) -> None:
 
 
 def _index_new(
-    archive: Archive, store: IndexStore, reader: Reader, letter: Letter, what: str
+    archive: Archive, engine: Engine, reader: Reader, letter: Letter, what: str
 ) -> None:
     """Index a letter just committed; if that fails, take the letter out of the archive again.
 
@@ -295,17 +267,15 @@ def _index_new(
     """
     try:
         try:
-            ix = store.open()
+            with engine.writer() as w:
+                w.replace(letter)
         except IndexMissing:
-            report = _build_locked(archive, store, reader)
+            report = _build_locked(archive, engine, reader)
             if letter.id not in report.indexed:
                 # Its own reason only: another letter's id may start with this one's.
                 skip = report.skipped.get(letter.id)
                 why = skip["reason"] if skip else f"{letter.id}: not indexed"
                 raise IngestError(why) from None
-            return
-        with store.writer(ix) as w:
-            w.update_document(**to_document(letter))
     except BaseException as exc:
         undo = archive.letters_dir / STAGING / f"undo-{secrets.token_hex(6)}"
         try:
@@ -322,7 +292,6 @@ def _index_new(
         raise IngestError(
             f"{what}: not added, the archive is unchanged: indexing failed ({reason(exc)})"
         ) from exc
-    store.touch()
 
 
 __all__ = ["MissiveError", "Report", "add", "build", "check", "update"]

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive, check_id, write_atomic
+from .engines import Engine
 from .errors import MissiveError
 from .extract import reason
 from .pipeline import Reader
 from .records import Letter
-from .store import IndexStore
 from .writer import Written, apply
 
 STALE_AFTER = 15 * 60  # seconds without progress after which a running job counts as dead
@@ -75,7 +75,7 @@ def is_alive(state: dict[str, Any] | None) -> bool:
 
 def process_draft(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     letter_id: str,
     jobs: JobFiles,
@@ -101,7 +101,7 @@ def process_draft(
             letter_id, state="running", step="indexing", done=pages, total=pages, started=started
         )
         if index is None:
-            written = apply(archive, store, reader, ids=[letter_id], prepared=[letter])
+            written = apply(archive, engine, reader, ids=[letter_id], prepared=[letter])
         else:
             written = index(letter)
         if written.errors:

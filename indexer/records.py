@@ -51,6 +51,11 @@ def _bounds(text: str) -> tuple[dt.date, dt.date, str]:
         ) from None
 
 
+def ymd(day: dt.date) -> int:
+    """A day as the number YYYYMMDD, the form dates are compared and indexed in."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 @dataclass(frozen=True)
 class DateValue:
     """A letter's date: a day, a month, a year or an interval, possibly uncertain."""

@@ -15,19 +15,16 @@ The web app runs the same at startup (webapp/gunicorn_conf.py), before it serves
 
 from __future__ import annotations
 
-import gc
 import re
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import indexing
 from .archive import STAGING, Archive
 from .archive.files import TEMP_NAME
-from .extract import reason
+from .engines import Engine
 from .pipeline import Reader
-from .store import IndexMissing, IndexStore
 
 _TMP = re.compile(TEMP_NAME)  # archive.files.atomic_file's temporary files
 TMP_AGE = 60.0  # seconds: no atomic write of a small file takes longer
@@ -82,31 +79,9 @@ def _temp_files(archive: Archive) -> list[str]:
     return removed
 
 
-def _cannot_open(store: IndexStore) -> str | None:
-    """Why the served index cannot be opened, or None when it opens (or there is none yet:
-    `update` builds one)."""
-    with warnings.catch_warnings():
-        # Whoosh leaves the files of an index it cannot open open; they close here, quietly.
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            ix = store.open()
-            try:
-                with ix.searcher() as s:  # opens every segment's files
-                    s.doc_count_all()
-            finally:
-                ix.close()
-        except IndexMissing:
-            return None
-        except Exception as exc:  # damaged: the archive has everything to rebuild it
-            return reason(exc)
-        finally:
-            gc.collect()
-    return None
-
-
 def repair(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     *,
     on_letter: Callable[[str], None] | None = None,
@@ -115,19 +90,11 @@ def repair(
     report = RepairReport()
     report.staging_removed = archive.clean_staging()
     report.temp_removed = _temp_files(archive)
-    if store.root.is_dir():
-        with store.write_lock():
-            current = store.current_name()
-            report.generations_removed = sorted(
-                p.name for p in store.root.glob("gen-*") if p.is_dir() and p.name != current
-            )
-            if current:
-                store.remove_stale(keep=current)
-            else:
-                report.generations_removed = []  # none is served: a build may be starting
-    report.damaged = _cannot_open(store)
+    with engine.write_lock():
+        report.generations_removed = engine.remove_leftovers()
+    report.damaged = engine.damaged()
     if report.damaged:
-        report.index = indexing.build(archive, store, reader, on_letter=on_letter)
+        report.index = indexing.build(archive, engine, reader, on_letter=on_letter)
     else:
-        report.index = indexing.update(archive, store, reader, on_letter=on_letter)
+        report.index = indexing.update(archive, engine, reader, on_letter=on_letter)
     return report

@@ -4,7 +4,7 @@ Every change to an existing letter (a correction, a status change, a publication
 every index update runs inside the index's write lock, a file lock that the kernel
 releases when its holder dies. Inside it, the change is written to the archive (each file
 atomically and flushed to disk), then the letters it touched are read again and their
-index entries replaced in one Whoosh commit. So changes never interleave, the archive is
+index entries replaced in one commit. So changes never interleave, the archive is
 on disk before the index mentions it, and the index always follows the archive.
 """
 
@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 from . import indexing, skips
 from .archive import Archive
-from .documents import to_document
+from .engines import Engine, IndexMissing
 from .errors import IngestError
 from .pipeline import Reader
 from .records import Letter
-from .store import IndexMissing, IndexStore
 
 Change = Callable[[], Iterable[str] | None]
 
@@ -35,11 +34,11 @@ class Written:
     skipped: skips.Skips = field(default_factory=dict)  # those letters, by id (indexer.skips)
 
 
-def _documents(
+def _letters(
     archive: Archive, reader: Reader, ids: list[str], prepared: dict[str, Letter], out: Written
-) -> list[dict]:
-    """The documents of the letters `ids` still in the archive, in order. A letter that
-    cannot be read is reported in `out`, as indexing.update reports it."""
+) -> list[Letter]:
+    """The letters `ids` still in the archive, in order. A letter that cannot be read is
+    reported in `out`, as indexing.update reports it."""
     letters: dict[str, Letter] = {}
     stale = []
     for letter_id in ids:
@@ -59,12 +58,12 @@ def _documents(
         else:
             letters[item.id] = item
     out.ids = [letter_id for letter_id in ids if letter_id in letters]
-    return [to_document(letters[letter_id]) for letter_id in out.ids]
+    return [letters[letter_id] for letter_id in out.ids]
 
 
 def apply(
     archive: Archive,
-    store: IndexStore,
+    engine: Engine,
     reader: Reader,
     change: Change | None = None,
     *,
@@ -80,27 +79,23 @@ def apply(
     """
     out = Written()
     letters = {letter.id: letter for letter in prepared}
-    with store.write_lock():
+    with engine.write_lock():
         touched = list(ids)
         if change is not None:
             touched += list(change() or [])
         touched = list(dict.fromkeys(touched))
         try:
-            ix = store.open()
-        except IndexMissing:
-            ix = None
-        if ix is not None:
-            docs = _documents(archive, reader, touched, letters, out)
-            with store.writer(ix) as w:
+            with engine.writer() as w:
+                for letter in _letters(archive, reader, touched, letters, out):
+                    w.replace(letter)
                 # A letter that now fails leaves the index, as an update leaves it.
                 for letter_id in [*out.removed, *out.skipped]:
-                    w.delete_by_term("id", letter_id)
-                for doc in docs:
-                    w.update_document(**doc)
-            skips.replace(store, touched, out.skipped)  # `check` lists them with the reason
-            store.touch()
+                    w.delete(letter_id)
+                w.record_skips(out.skipped, read=touched)  # `check` lists them, with why
             return out
-    report = indexing.build(archive, store, reader)  # takes the lock itself
+        except IndexMissing:
+            pass
+    report = indexing.build(archive, engine, reader)  # takes the lock itself
     out.ids = [letter_id for letter_id in touched if letter_id in report.indexed]
     out.skipped = {i: report.skipped[i] for i in touched if i in report.skipped}
     out.errors = [entry["reason"] for entry in out.skipped.values()]  # not other letters'

@@ -14,9 +14,8 @@ import pytest
 
 from indexer import indexing
 from indexer.archive import Archive
+from indexer.engines import Engine, open_engine
 from indexer.pipeline import Reader
-from indexer.search import LetterSearch
-from indexer.store import IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -71,19 +70,24 @@ def write_letter(root: Path, letter_id: str, pages: list[str], meta: dict | None
 
 
 class Env:
-    """An archive, an index store and a reader over temporary folders."""
+    """An archive, an index (the configured engine's) and a reader over temporary folders.
+
+    `engine` is the one the test writes through; search() opens another, as a second
+    process would (close it when done).
+    """
 
     def __init__(self, root: Path, archive_root: Path | None = None):
         self.root = root
         self.archive = Archive(archive_root or root / "archive")
-        self.store = IndexStore(root / "index")
+        self.index_dir = root / "index"
+        self.engine = open_engine(self.index_dir)
         self.reader = Reader(self.archive, ocr_cache=root / "cache" / "ocr")
 
     def build(self):
-        return indexing.build(self.archive, self.store, self.reader)
+        return indexing.build(self.archive, self.engine, self.reader)
 
-    def search(self) -> LetterSearch:
-        return LetterSearch(self.store)
+    def search(self) -> Engine:
+        return open_engine(self.index_dir)
 
     def found(self, q: str) -> set[str]:
         """The ids of the letters a public search for `q` finds (first page)."""
@@ -117,7 +121,7 @@ def app_config(env: Env) -> dict:
     return {
         "TESTING": True,
         "ARCHIVE_DIR": str(env.archive.root),
-        "INDEX_DIR": str(env.store.root),
+        "INDEX_DIR": str(env.index_dir),
         "CACHE_DIR": str(env.root / "cache"),
     }
 

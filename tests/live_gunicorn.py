@@ -33,7 +33,7 @@ class Gunicorn:
         self.env = {
             **os.environ,
             "MISSIVE_ARCHIVE": str(env.archive.root),
-            "MISSIVE_INDEX": str(env.store.root),
+            "MISSIVE_INDEX": str(env.index_dir),
             "MISSIVE_CACHE": str(env.root / "cache"),
             "MISSIVE_SECRET_KEY": secrets.token_hex(16),
             "MISSIVE_COOKIE_SECURE": "0",

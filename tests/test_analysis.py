@@ -10,10 +10,12 @@ from whoosh import fields, query
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from benchmarks import generate
-from indexer import analysis
-from indexer.query import _fuzzy_words, for_matching
-from indexer.schema import FOLD, STEM, Text, WordGrams
-from indexer.snippets import match_spans
+from indexer.engines.whoosh import analysis
+from indexer.engines.whoosh.marks import WordMarks
+from indexer.engines.whoosh.matching import docs, scores
+from indexer.engines.whoosh.query import _fuzzy_words, expand, for_matching, parse
+from indexer.engines.whoosh.schema import FOLD, STEM, Text, WordGrams
+from indexer.search.deadline import Deadline
 from tests.conftest import SEEDS, Env
 
 SAMPLES = [
@@ -55,7 +57,7 @@ def test_snippet_spans_follow_the_analyzer():
         stems = {analysis.stem(w) for w in picked[:2]}
         exact = set(picked[2:])
         expected = [(a, b) for w, a, b in tokens if w in exact or analysis.stem(w) in stems]
-        assert match_spans(text, {"content": stems, "exact": exact}) == expected
+        assert WordMarks(stems, exact).spans(text) == expected
         assert len(expected) >= len(picked)
 
 
@@ -85,9 +87,9 @@ def test_segments_are_separate_files_not_one_compound_file(synthetic):
 
 @pytest.mark.parametrize("fieldname", ["exact", "title"])
 def test_fuzzy_words_are_whooshs_words(synthetic, fieldname):
-    s = synthetic.searcher()
+    s, arrays = synthetic.searching._current()
     reader = s.reader()
-    lexicon = synthetic._lexicon(fieldname)
+    lexicon = arrays.lexicon(fieldname)
     rng = random.Random(5)
     found = 0
     for word in rng.sample(lexicon, 60) + ["extradtion", "negotiatoin", "munitlons"]:
@@ -116,8 +118,7 @@ def test_fuzzy_words_are_whooshs_words(synthetic, fieldname):
 def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
     """Over 300 synthetic letters: 2- to 5-word phrases (taken from the texts, and
     shuffled so some words occur but not in that order) give the same letters both ways."""
-    search = synthetic
-    s = search.searcher()
+    s, arrays = synthetic.searching._current()
     rng = random.Random(3)
     stems = [analysis.stemmed_words(s.stored_fields(d)["pages_text"][0]) for d in range(40)]
     checked = nonempty = differs = 0
@@ -132,7 +133,7 @@ def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
                 fast = for_matching(positional)
                 assert fast != positional
                 expected = set(s.docs_for_query(positional))
-                assert search._docs(s, fast) == expected, phrase
+                assert docs(s, arrays, fast, Deadline(None)) == expected, phrase
                 assert set(s.docs_for_query(fast)) == expected, phrase
                 checked += 1
                 nonempty += bool(expected)
@@ -162,16 +163,13 @@ def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
 def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
     """Whoosh's own scores differ from the sum of the parts only by a constant (it adds
     1.0 for a NOT inside an AND), so the letters rank the same way."""
-    from indexer.query import expand, parse
-
-    search = synthetic
-    s = search.searcher()
-    q = expand(parse(text, s.schema), s.reader(), search._lexicon)
+    s, arrays = synthetic.searching._current()
+    q = expand(parse(text, s.schema), s.reader(), arrays.lexicon)
     run = for_matching(q)
     whoosh = dict(s.search(run, limit=None).items())
-    allowed = search._docs(s, run)
+    allowed = docs(s, arrays, run, Deadline(None))
     assert set(whoosh) == allowed and len(allowed) > 2, text
-    mine = search._scores(s, run, allowed)
+    mine = scores(s, run, allowed, Deadline(None))
     assert mine.keys() <= allowed
     offsets = [whoosh[d] - mine.get(d, 0.0) for d in allowed]
     assert max(offsets) - min(offsets) == pytest.approx(0.0, abs=1e-9), text
@@ -180,26 +178,26 @@ def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
 
 
 def test_facet_column_holds_the_indexed_facet_terms(synthetic):
-    from indexer.documents import FACET_FIELDS
+    from indexer.engines.whoosh.documents import FACET_FIELDS
 
-    s = synthetic.searcher()
+    s, arrays = synthetic.searching._current()
     reader = s.reader()
     for fieldname in FACET_FIELDS:
         from_terms: list[set[str]] = [set() for _ in range(reader.doc_count_all())]
         for btext in reader.lexicon(fieldname):
             for d in reader.postings(fieldname, btext).all_ids():
                 from_terms[d].add(btext.decode())
-        from_column = synthetic._field_values(s, fieldname)
+        from_column = arrays.field_values(fieldname)
         assert [set(v) for v in from_column] == from_terms, fieldname
         assert sum(map(len, from_terms)) >= reader.doc_count_all() * 0.9, fieldname
 
 
 def test_did_you_mean_picks_the_nearest_then_most_frequent_word(synthetic):
-    from indexer.spelling import closest_word
+    from indexer.engines.whoosh.spelling import closest_word
 
-    s = synthetic.searcher()
+    s, arrays = synthetic.searching._current()
     reader = s.reader()
-    lexicon = synthetic._lexicon("exact")
+    lexicon = arrays.lexicon("exact")
     rng = random.Random(9)
     compared = 0
     for word in rng.sample([w for w in lexicon if len(w) >= 5 and w.isalpha()], 80):

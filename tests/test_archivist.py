@@ -74,7 +74,7 @@ def test_upload_is_saved_as_a_draft_before_it_is_read(desk):
     assert client.get(f"/archive/letters/{draft}").status_code == 200
     with client.get(f"/archive/letters/{draft}/pages/1/image/thumb.jpg") as image:
         assert image.status_code == 200 and "private" in image.headers["Cache-Control"]
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
 
 
 @pytest.mark.slow  # OCR of two rendered pages
@@ -116,7 +116,7 @@ def test_review_shows_suggestions_with_their_lines_and_publishing_gives_a_readab
     assert "Sweden" in page
     log = [e["action"] for e in lifecycle.history(env.archive, final)]
     assert log == ["edit-metadata", "published"]
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     # The old draft URL is gone for archivists too; the job file is cleaned up.
     assert client.get(f"/archive/letters/{draft}").status_code == 404
     assert not (env.root / "jobs" / f"{draft}.json").exists()

@@ -16,9 +16,10 @@ import pytest
 from PIL import Image
 
 from indexer import indexing, lifecycle, writer
+from indexer.engines import IndexBusy
+from indexer.engines.whoosh import engine as whoosh_engine
 from indexer.errors import IngestError
 from indexer.repair import repair
-from indexer.store import IndexBusy
 from tests.conftest import REPO, write_letter
 
 # id -> (what letter.json holds, the field its one-line report names)
@@ -138,14 +139,14 @@ def test_build_indexes_every_other_letter_and_check_lists_the_bad_ones(bad_env):
     for letter_id in MALFORMED:
         assert env.found(_word(letter_id)) == set()
 
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert len(problems) == len(MALFORMED) + len(UNREADABLE)
     assert_reported(problems, prefix="skipped ")
 
     # The repair run at the web app's start reports them and goes on; nothing changes.
-    lines = repair(env.archive, env.store, env.reader).lines()
+    lines = repair(env.archive, env.engine, env.reader).lines()
     assert_reported(lines, prefix="skipped ")
-    assert indexing.check(env.archive, env.store) == problems
+    assert indexing.check(env.archive, env.engine) == problems
 
 
 def test_a_letter_that_goes_bad_leaves_the_index_and_comes_back_when_mended(env):
@@ -155,22 +156,22 @@ def test_a_letter_that_goes_bad_leaves_the_index_and_comes_back_when_mended(env)
     sidecar = env.archive.folder("alpha") / "letter.json"
     sidecar.write_text(json.dumps({"title": "Alpha", "related": 5}))
 
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.errors == [
         'alpha/letter.json: related: 5 is a number, not a list; accepted: a list of {"id", '
         '"relation"}; relation is one of encloses, enclosed-in, reply-to, replied-by, see-also'
     ]
     assert env.found("apples") == set()  # as a build would leave it: not the old version
     assert env.found("pears") == {"beta"}
-    assert indexing.check(env.archive, env.store) == [f"skipped {report.errors[0]}"]
+    assert indexing.check(env.archive, env.engine) == [f"skipped {report.errors[0]}"]
 
     sidecar.write_text(json.dumps({"title": "Alpha", "related": []}))
-    assert indexing.check(env.archive, env.store) == [
+    assert indexing.check(env.archive, env.engine) == [
         "alpha: in the archive but not in the index"  # changed since: the update reads it
     ]
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.indexed == ["alpha"] and report.errors == []
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     assert env.found("apples") == {"alpha"}
 
 
@@ -188,7 +189,7 @@ def test_the_web_apps_writer_treats_a_letter_that_goes_bad_as_update_does(env):
         return change
 
     out = writer.apply(
-        env.archive, env.store, env.reader, write({"title": "Alpha", "related": 5}), ids=["beta"]
+        env.archive, env.engine, env.reader, write({"title": "Alpha", "related": 5}), ids=["beta"]
     )
     assert out.ids == ["beta"]
     assert out.errors == [
@@ -197,21 +198,21 @@ def test_the_web_apps_writer_treats_a_letter_that_goes_bad_as_update_does(env):
     ]
     assert env.found("apples") == set()  # not the old version
     assert env.found("pears") == {"beta"}
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert problems == [f"skipped {out.errors[0]}"]
     # An update finds the archive and the index as it would have left them itself.
-    assert indexing.update(env.archive, env.store, env.reader).errors == out.errors
-    assert indexing.check(env.archive, env.store) == problems
+    assert indexing.update(env.archive, env.engine, env.reader).errors == out.errors
+    assert indexing.check(env.archive, env.engine) == problems
 
     # Without an index the writer builds one; only the letters it was given are its errors.
-    shutil.rmtree(env.store.root)
-    out = writer.apply(env.archive, env.store, env.reader, ids=["beta"])
+    shutil.rmtree(env.index_dir)
+    out = writer.apply(env.archive, env.engine, env.reader, ids=["beta"])
     assert out.rebuilt and out.ids == ["beta"] and out.errors == []
-    assert indexing.check(env.archive, env.store) == problems
+    assert indexing.check(env.archive, env.engine) == problems
 
-    out = writer.apply(env.archive, env.store, env.reader, write({"title": "Alpha"}))
+    out = writer.apply(env.archive, env.engine, env.reader, write({"title": "Alpha"}))
     assert out.ids == ["alpha"] and out.errors == []
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     assert env.found("apples") == {"alpha"}
 
 
@@ -238,7 +239,7 @@ def test_the_command_line_and_gunicorn_over_an_archive_with_every_kind_of_bad_va
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         cmd = [sys.executable, "-m", "indexer", "--archive", str(env.archive.root)]
-        cmd += ["--index", str(env.store.root), "--no-ocr", *args]
+        cmd += ["--index", str(env.index_dir), "--no-ocr", *args]
         return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
 
     built = cli("build")
@@ -296,9 +297,9 @@ def _nothing_added(env, before: list[str]) -> None:
     assert env.archive.ids() == before
     staging = env.archive.letters_dir / ".staging"
     assert not staging.exists() or list(staging.iterdir()) == []
-    assert indexing.check(env.archive, env.store) == []
-    repair(env.archive, env.store, env.reader)
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
+    repair(env.archive, env.engine, env.reader)
+    assert indexing.check(env.archive, env.engine) == []
     assert env.found("quinces") == set()
 
 
@@ -309,7 +310,7 @@ def test_add_while_the_index_is_busy_adds_nothing_and_says_so(env, tmp_path):
     held, release = threading.Event(), threading.Event()
 
     def writer():
-        with env.store.write_lock():
+        with env.engine.write_lock():
             held.set()
             release.wait(60)
 
@@ -318,7 +319,7 @@ def test_add_while_the_index_is_busy_adds_nothing_and_says_so(env, tmp_path):
     try:
         assert held.wait(30)
         with pytest.raises(IndexBusy) as caught:
-            indexing.add(env.archive, env.store, env.reader, [_source(tmp_path)], lock_timeout=0.2)
+            indexing.add(env.archive, env.engine, env.reader, [_source(tmp_path)], lock_timeout=0.2)
     finally:
         release.set()
         t.join(30)
@@ -332,22 +333,22 @@ def test_add_whose_indexing_fails_takes_the_letter_back(env, tmp_path, monkeypat
     write_letter(env.archive.root, "alpha", ["apples"])
     env.build()
     before = env.archive.ids()
-    real = indexing.to_document
+    real = whoosh_engine.to_document
 
     def failing(letter):
         if "quinces" in letter.text:
             raise OSError(28, "No space left on device")
         return real(letter)
 
-    monkeypatch.setattr(indexing, "to_document", failing)
+    monkeypatch.setattr(whoosh_engine, "to_document", failing)
     with pytest.raises(IngestError) as caught:
-        indexing.add(env.archive, env.store, env.reader, [_source(tmp_path)])
+        indexing.add(env.archive, env.engine, env.reader, [_source(tmp_path)])
     assert str(caught.value) == (
         "page-1.txt: not added, the archive is unchanged: indexing failed "
         "(OSError: [Errno 28] No space left on device)"
     )
     monkeypatch.undo()
     _nothing_added(env, before)
-    letter = indexing.add(env.archive, env.store, env.reader, [_source(tmp_path / "again")])
+    letter = indexing.add(env.archive, env.engine, env.reader, [_source(tmp_path / "again")])
     assert env.found("quinces") == {letter.id}
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []

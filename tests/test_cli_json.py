@@ -61,7 +61,7 @@ def cli_json(env, args: list[str], base_url: str | None = None) -> dict:
     site = ["--base-url", base_url] if base_url else []
     run = subprocess.run(
         [sys.executable, "-m", "indexer", "--archive", str(env.archive.root)]
-        + ["--index", str(env.store.root), "search", *args, "--json", *site],
+        + ["--index", str(env.index_dir), "search", *args, "--json", *site],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -73,7 +73,7 @@ def test_two_uploads_at_once_through_two_workers_are_both_published(tmp_path):
                 assert [h.id for h in hits] == [letter_id]
         finally:
             searcher.close()
-        assert indexing.check(env.archive, env.store) == []
+        assert indexing.check(env.archive, env.engine) == []
     finally:
         for server in servers:
             server.stop()
@@ -102,7 +102,7 @@ def test_two_corrections_of_one_page_at_once_are_both_kept(tmp_path):
         final = (folder / "page-001.txt").read_text()
         # One is the current text; the other, and the original, are kept as revisions.
         assert {final} | kept == {"A letter about ships and harbours.", *texts}
-        assert indexing.check(env.archive, env.store) == []
+        assert indexing.check(env.archive, env.engine) == []
     finally:
         server.stop()
         app.extensions["missive.jobs"].shutdown()

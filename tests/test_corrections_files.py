@@ -38,7 +38,7 @@ def test_correcting_a_page_with_old_padding_replaces_its_file(env):
     assert entry["file"] == "page-01.txt"
     assert (folder / entry["previous"]).read_text() == "The zeppelin brought the first draft."
 
-    indexing.update(env.archive, env.store, env.reader)
+    indexing.update(env.archive, env.engine, env.reader)
     assert found(env, "zeppelin") == [] and found(env, "airship") == ["alpha"]
     s = env.search()
     try:
@@ -63,7 +63,7 @@ def test_a_correction_retires_a_duplicate_transcript_of_the_same_page(env):
     assert log[1]["file"] == "page-1.txt" and log[1]["replaced_by"] == "page-001.txt"
     assert (folder / log[1]["previous"]).read_text() == "The narwhal wrote page one."
 
-    indexing.update(env.archive, env.store, env.reader)
+    indexing.update(env.archive, env.engine, env.reader)
     assert found(env, "walrus") == [] and found(env, "narwhal") == []
     assert found(env, "seal") == ["alpha"]
 
@@ -77,7 +77,7 @@ def test_a_transcript_only_letter_with_gaps_keeps_its_pages(env):
 
     lifecycle.write_transcript(env.archive, "alpha", 1, "Zebra on the first page.", by="alice")
     assert transcripts(folder) == ["page-002.txt", "page-005.txt"]
-    indexing.update(env.archive, env.store, env.reader)
+    indexing.update(env.archive, env.engine, env.reader)
     s = env.search()
     try:
         assert s.get("alpha")["pages_text"] == [
@@ -102,7 +102,7 @@ def test_the_web_correction_of_an_old_padded_page_leaves_no_old_text(tmp_path):
     env = archive_env(tmp_path)
     folder = write_letter(env.archive.root, "gamma", [])
     (folder / "page-01.txt").write_text("A letter about the albatross.", encoding="utf-8")
-    indexing.update(env.archive, env.store, env.reader)
+    indexing.update(env.archive, env.engine, env.reader)
     app = create_app(config(env))
     client = app.test_client()
     try:

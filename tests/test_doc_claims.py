@@ -158,7 +158,7 @@ def inbox(env, tmp_path):
     box = Inbox(
         tmp_path / "inbox",
         env.archive,
-        env.store,
+        env.engine,
         env.reader,
         JobFiles(tmp_path / "jobs"),
         settle=0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from indexer.cli import main
-from indexer.schema import QUERY_FIELDS
+from indexer.engines.whoosh.schema import QUERY_FIELDS
 from indexer.search import FACETS
 from indexer.sidecar import KNOWN, PARTY_FIELDS
 from tests.conftest import REPO

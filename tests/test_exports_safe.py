@@ -170,8 +170,8 @@ def test_a_letter_withdrawn_while_an_export_runs_is_left_out(env):
         ordered = search.ordered(SearchRequest(q="harbours", sort="date"), 100)
         assert [i for i, _ in ordered.letters] == ["alpha", "beta", "gamma"]
         lifecycle.set_status(env.archive, "beta", "withdrawn", by="alice", reason="A copy")
-        indexing.update(env.archive, env.store, env.reader)
-        hits = search.hits(ordered.letters, ordered.terms)  # batches read after the change
+        indexing.update(env.archive, env.engine, env.reader)
+        hits = search.hits(ordered.letters, ordered.marks)  # batches read after the change
         assert [h.id for h in hits] == ["alpha", "gamma"]
         assert [h.id for h in search.hits(ordered.letters, {}, unpublished=True)] == [
             "alpha",

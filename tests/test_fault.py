@@ -33,8 +33,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from indexer.cli import main as cli
-from indexer.search import LetterSearch, SearchRequest
-from indexer.store import IndexStore
+from indexer.engines import open_engine
+from indexer.search import SearchRequest
 from tests.archive_support import HttpSession, archive_env, http_upload_and_publish
 from tests.conftest import REPO
 
@@ -135,7 +135,7 @@ def _verify(paths: list[str], index: Path, acked: dict[str, str]) -> None:
     """`check` passes and every acknowledged letter is found: none is lost."""
     result = CliRunner().invoke(cli, [*paths, "check"])
     assert result.exit_code == 0, result.output
-    searcher = LetterSearch(IndexStore(index))
+    searcher = open_engine(index)
     try:
         lost = {}
         for letter_id, word in acked.items():
@@ -149,11 +149,11 @@ def _verify(paths: list[str], index: Path, acked: dict[str, str]) -> None:
 
 def test_sigkill_at_random_moments_loses_no_acknowledged_publication(tmp_path):
     env = archive_env(tmp_path)
-    paths = ["--archive", str(env.archive.root), "--index", str(env.store.root), "--no-ocr"]
+    paths = ["--archive", str(env.archive.root), "--index", str(env.index_dir), "--no-ocr"]
     server_env = {
         **os.environ,
         "MISSIVE_ARCHIVE": str(env.archive.root),
-        "MISSIVE_INDEX": str(env.store.root),
+        "MISSIVE_INDEX": str(env.index_dir),
         "MISSIVE_CACHE": str(tmp_path / "cache"),
         "MISSIVE_SECRET_KEY": secrets.token_hex(16),
         "MISSIVE_COOKIE_SECURE": "0",
@@ -170,7 +170,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_publication(tmp_path):
             f"(at least {MIN_ACKED} needed); see {server.log_path}"
         )
         server.start()  # reconciles before it listens
-        _verify(paths, env.store.root, acked)
+        _verify(paths, env.index_dir, acked)
         before = len(acked)
         client = Client(server.url, acked, scan)
         client.start()
@@ -195,7 +195,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_publication(tmp_path):
         dry = 0 if len(acked) > before else dry + 1
     server.start()
     try:
-        _verify(paths, env.store.root, acked)
+        _verify(paths, env.index_dir, acked)
         # The real command line agrees, and researchers find the letters over HTTP.
         check = subprocess.run(
             [sys.executable, "-m", "indexer", *paths, "check"],

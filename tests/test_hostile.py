@@ -328,7 +328,7 @@ def added(tmp_path_factory) -> tuple[Env, dict[str, tuple[str, Any]]]:
 
         def add(path: Path = path) -> tuple[str, Any]:
             try:
-                return "added", indexing.add(env.archive, env.store, reader, [path])
+                return "added", indexing.add(env.archive, env.engine, reader, [path])
             except MissiveError as exc:  # what the command prints as "Error: ..."
                 return "refused", str(exc)
             except Exception:  # noqa: BLE001 - the command would show a traceback
@@ -363,7 +363,7 @@ def test_after_the_hostile_files_earlier_letters_are_found_and_the_index_agrees(
     env, outcomes = added
     # Archive and index agree; `check` lists only pages whose text layer broke (for
     # `update` to read again), each naming a letter made from a hostile file.
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert [p for p in problems if " could not be read (" not in p] == []
     added_ids = {v.id for kind, v in outcomes.values() if kind == "added"}
     assert {p.split(":")[0] for p in problems} <= added_ids

@@ -22,7 +22,7 @@ def inbox(env, tmp_path):
     return Inbox(
         tmp_path / "inbox",
         env.archive,
-        env.store,
+        env.engine,
         env.reader,
         JobFiles(tmp_path / "jobs"),
         settle=0,
@@ -55,7 +55,7 @@ def test_a_file_and_a_folder_each_become_one_draft(env, inbox):
     error = (inbox.root / "failed" / "letter-7.error.txt").read_text()
     assert error.count("\n") == 1 and error.startswith("letter-7: 2 transcripts for 1 page")
     assert inbox.jobs.read(made[0])["state"] == "done"
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     # Fixed and dropped again: taken, and the name in done/ does not overwrite anything.
     (folder := inbox.root / "failed" / "letter-7").joinpath("scan-2.txt").unlink()
     folder.rename(inbox.root / "letter-7")
@@ -128,7 +128,7 @@ def test_the_watch_command(tmp_path, env):
     run_env = {
         **os.environ,
         "MISSIVE_ARCHIVE": str(env.archive.root),
-        "MISSIVE_INDEX": str(env.store.root),
+        "MISSIVE_INDEX": str(env.index_dir),
         "MISSIVE_INBOX": str(box),
     }
     result = subprocess.run(

@@ -8,10 +8,11 @@ import threading
 import pytest
 
 from indexer import indexing
+from indexer.engines import IndexBusy, IndexMissing
+from indexer.engines.whoosh import engine as whoosh_engine
+from indexer.engines.whoosh.schema import SCHEMA_VERSION
 from indexer.errors import IngestError
-from indexer.schema import SCHEMA_VERSION
 from indexer.search import SearchRequest
-from indexer.store import IndexBusy, IndexMissing
 from tests.conftest import write_letter
 
 
@@ -28,22 +29,22 @@ def test_update_indexes_new_changed_and_removed_letters(env):
     write_letter(root, "alpha", ["the first letter about apples"])
     write_letter(root, "beta", ["the second letter about pears"])
     env.build()
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
 
     write_letter(root, "alpha", ["the first letter about quinces now"])
     write_letter(root, "gamma", ["a third letter about plums"])
     (root / "letters" / "beta" / "page-001.txt").unlink()
     (root / "letters" / "beta").rmdir()
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert sorted(problems) == [
         "alpha: changed in the archive since it was indexed",
         "beta: in the index but not in the archive",
         "gamma: in the archive but not in the index",
     ]
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert sorted(report.indexed) == ["alpha", "gamma"]
     assert report.removed == ["beta"]
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     assert found(env, "quinces") == {"alpha"}
     assert found(env, "apples") == set()
     assert found(env, "pears") == set()
@@ -52,7 +53,7 @@ def test_update_indexes_new_changed_and_removed_letters(env):
 def test_update_with_nothing_changed_touches_nothing(env):
     write_letter(env.archive.root, "alpha", ["apples"])
     env.build()
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.indexed == [] and report.unchanged == 1
 
 
@@ -75,32 +76,33 @@ def test_a_crash_mid_build_leaves_the_old_index_serving(env, monkeypatch):
     root = env.archive.root
     write_letter(root, "alpha", ["apples"])
     env.build()
-    served = env.store.current_name()
+    served = env.engine.store.current_name()
     write_letter(root, "beta", ["pears"])
 
     def explode(letter):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(indexing, "to_document", explode)
+    # The Whoosh engine turns each letter into a document as it writes it: fail there.
+    monkeypatch.setattr(whoosh_engine, "to_document", explode)
     with pytest.raises(RuntimeError, match="disk on fire"):
         env.build()
-    assert env.store.current_name() == served
-    assert [p.name for p in env.store.root.glob("gen-*")] == [served]
+    assert env.engine.store.current_name() == served
+    assert [p.name for p in env.index_dir.glob("gen-*")] == [served]
     assert found(env, "apples") == {"alpha"}
 
 
 def test_schema_version_mismatch_means_rebuild(env):
     write_letter(env.archive.root, "alpha", ["apples"])
     env.build()
-    info_path = env.store.current_dir() / "missive.json"
+    info_path = env.engine.store.current_dir() / "missive.json"
     info = json.loads(info_path.read_text())
     info["schema_version"] = SCHEMA_VERSION - 1
     info_path.write_text(json.dumps(info))
     with pytest.raises(IndexMissing, match="schema version"):
-        env.store.open()
-    report = indexing.update(env.archive, env.store, env.reader)
+        env.engine.store.open()
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.rebuilt and report.indexed == ["alpha"]
-    assert env.store.is_current_schema()
+    assert env.engine.store.is_current_schema()
 
 
 def test_a_second_writer_waits_then_gets_a_clear_message(env):
@@ -110,7 +112,7 @@ def test_a_second_writer_waits_then_gets_a_clear_message(env):
     release = threading.Event()
 
     def hold():
-        with env.store.write_lock():
+        with env.engine.write_lock():
             held.set()
             release.wait(10)
 
@@ -119,21 +121,21 @@ def test_a_second_writer_waits_then_gets_a_clear_message(env):
     held.wait(5)
     try:
         with pytest.raises(IndexBusy, match="being written by another process"):
-            with env.store.write_lock(timeout=0.3):
+            with env.engine.write_lock(timeout=0.3):
                 pass
     finally:
         release.set()
         t.join()
-    with env.store.write_lock(timeout=1):
+    with env.engine.write_lock(timeout=1):
         pass
 
 
 def test_writer_cancels_and_reraises(env):
     write_letter(env.archive.root, "alpha", ["apples"])
     env.build()
-    ix = env.store.open()
+    ix = env.engine.store.open()
     with pytest.raises(ValueError, match="boom"):
-        with env.store.writer(ix) as w:
+        with env.engine.store.writer(ix) as w:
             w.delete_by_term("id", "alpha")
             raise ValueError("boom")
     assert found(env, "apples") == {"alpha"}
@@ -147,14 +149,14 @@ def test_add_makes_a_new_letter_with_an_id_from_its_metadata(env, tmp_path):
     (src / "a.txt").write_text("Lima, April 10th 2007\n\nDear Sir,\n\nOn cluster munitions.\n")
     (src / "b.txt").write_text("Second page about the Oslo process.\n\nJosé García\n")
     meta = {"sender": {"name": "José García", "country": "PE"}}
-    letter = indexing.add(env.archive, env.store, env.reader, [src], meta=meta)
+    letter = indexing.add(env.archive, env.engine, env.reader, [src], meta=meta)
     assert letter.id == "2007-04-10-jose-garcia"
     assert len(letter.pages) == 2
     assert letter.provenance["date"].source == "extracted"
     assert letter.provenance["sender.country"].source == "archivist"
     assert found(env, "Oslo") == {letter.id}
-    assert indexing.check(env.archive, env.store) == []
-    again = indexing.add(env.archive, env.store, env.reader, [src], meta=meta)
+    assert indexing.check(env.archive, env.engine) == []
+    again = indexing.add(env.archive, env.engine, env.reader, [src], meta=meta)
     assert again.id == "2007-04-10-jose-garcia-2"
 
 
@@ -164,6 +166,6 @@ def test_add_rejects_unknown_files_and_writes_nothing(env, tmp_path):
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x00\x01\x02garbage\xff" * 10)
     with pytest.raises(IngestError, match=r"^junk.bin: not a page image, PDF or transcript"):
-        indexing.add(env.archive, env.store, env.reader, [junk])
+        indexing.add(env.archive, env.engine, env.reader, [junk])
     assert env.archive.ids() == ["alpha"]
     assert not any((env.archive.letters_dir / ".staging").glob("*"))

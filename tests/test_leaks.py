@@ -60,7 +60,7 @@ def lifecycle_env(env):
             change()
             return [letter_id]
 
-        out = writer.apply(env.archive, env.store, env.reader, run)
+        out = writer.apply(env.archive, env.engine, env.reader, run)
         assert not out.errors, out.errors
 
     text = b"Words zzdraftsecret and harbourzz only in a draft.\n"
@@ -106,7 +106,7 @@ def test_the_index_still_holds_the_unpublished_words(lifecycle_env):
     env, _ = lifecycle_env
     s = env.search()
     try:
-        words = set(s._lexicon("exact"))
+        words = set(s.vocabulary("text"))
     finally:
         s.close()
     for word in ("zzdraftsecret", "zzwithdrawnword", "zzreturnedword", "zzhistoryword"):

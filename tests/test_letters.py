@@ -394,14 +394,14 @@ def test_citation_url_still_resolves_after_a_rebuild_from_scratch(tmp_path, samp
     if ocr_cache.is_dir():  # reuse the session's OCR results: the same images
         shutil.copytree(ocr_cache, tmp_path / "cache" / "ocr")
     env = Env(tmp_path)
-    assert not indexing.build(env.archive, env.store, env.reader).errors
+    assert not indexing.build(env.archive, env.engine, env.reader).errors
     server = LiveServer(create_app(app_config(env)))
     try:
         before = get_json(server, f"/api/letters/{PK_MOFA}")
         url = before["citation"]["csl"]["URL"]
         assert url in before["citation"]["chicago-note"]
         shutil.rmtree(tmp_path / "index")
-        assert not indexing.build(env.archive, env.store, env.reader).errors
+        assert not indexing.build(env.archive, env.engine, env.reader).errors
         page = fetch(server, path_of(url))
         assert page.one("h1").text == before["title"]
         assert page.one("input", id="cite-letter-url").get("value") == url

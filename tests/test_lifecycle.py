@@ -28,7 +28,7 @@ def test_transcript_corrections_keep_every_revision(env):
     second = (folder / log[1]["previous"]).read_text()
     assert (first, second) == ("Teh first verison of the text.", "The first version of the text.")
     assert (folder / "page-001.txt").read_text() == "The corrected version."
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.indexed == ["alpha"]
     s = env.search()
     try:

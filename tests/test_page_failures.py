@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from indexer import drafts
 from indexer.cli import main as cli
 from indexer.extract import describe_source, pdftext, read_source
-from indexer.failures import indexed_failures
 from indexer.pipeline import Reader
 from indexer.search import SearchRequest
 from tests.archive_support import archive_env, config, page_scans, sign_in, upload, wait_processed
@@ -61,7 +60,7 @@ def make_pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
 
 
 def run_cli(env, *args: str):
-    paths = ["--archive", str(env.archive.root), "--index", str(env.store.root)]
+    paths = ["--archive", str(env.archive.root), "--index", str(env.index_dir)]
     return CliRunner().invoke(cli, [*paths, *args])
 
 
@@ -101,7 +100,7 @@ def test_an_ocr_timeout_is_recorded_listed_shown_and_tried_again(scanned, monkey
     result = run_cli(env, "update")
     assert result.exit_code == 0, result.output
     why = "OCR took longer than 0 s and was stopped"
-    assert indexed_failures(env.store) == {"scanned": [(1, "ocr", why)]}
+    assert env.engine.failures() == {"scanned": [(1, "ocr", why)]}
     assert not list((env.root / "cache" / "ocr").glob("*.json"))  # a failure is not cached
     result = run_cli(env, "check")
     assert result.exit_code == 1
@@ -115,7 +114,7 @@ def test_an_ocr_timeout_is_recorded_listed_shown_and_tried_again(scanned, monkey
     result = run_cli(env, "update")
     assert result.exit_code == 0, result.output
     assert "1 letters indexed, 2 unchanged" in result.output  # only the failed letter
-    assert indexed_failures(env.store) == {}
+    assert env.engine.failures() == {}
     assert run_cli(env, "check").exit_code == 0
     assert found(env, "walrus") == ["scanned"]
     assert "Pages not read" not in archivist_page(env, "scanned")
@@ -128,7 +127,7 @@ def test_a_missing_tesseract_is_recorded_and_tried_again(scanned, monkeypatch, t
     with monkeypatch.context() as m:
         m.setenv("PATH", str(path))
         assert run_cli(env, "update").exit_code == 0
-    [(n, step, why)] = indexed_failures(env.store)["scanned"]
+    [(n, step, why)] = env.engine.failures()["scanned"]
     assert (n, step) == (1, "ocr") and "tesseract program is not installed" in why
     result = run_cli(env, "check")
     assert result.exit_code == 1 and "scanned: 1 page could not be read" in result.output
@@ -144,14 +143,14 @@ def test_a_pdf_page_whose_text_layer_breaks_is_recorded_and_ocrd(env):
     (folder / "letter.pdf").write_bytes(make_pdf([(b"", HARBOUR), BROKEN]))
     report = env.build()
     assert report.indexed == ["broken-layer"]
-    [(n, step, why)] = indexed_failures(env.store)["broken-layer"]
+    [(n, step, why)] = env.engine.failures()["broken-layer"]
     assert (n, step) == (2, "pdf-text")
     assert why.startswith("damaged (PdfStreamError: Invalid hexadecimal character")
     assert found(env, "harbour") == ["broken-layer"]  # page 1's own text layer
     assert found(env, "lighthouse") == ["broken-layer"]  # page 2, OCR'd from its image
     from indexer import indexing
 
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert problems == [
         f"broken-layer: 1 page could not be read (page 2: PDF text layer: {why}); "
         "`python -m indexer update` tries again"
@@ -166,11 +165,11 @@ def test_fuzzed_pdf_pages_are_each_recorded(env):
     reader = Reader(env.archive, use_ocr=False)
     from indexer import indexing
 
-    indexing.build(env.archive, env.store, reader)
-    failures = indexed_failures(env.store)["fuzzed"]
+    indexing.build(env.archive, env.engine, reader)
+    failures = env.engine.failures()["fuzzed"]
     assert {step for _n, step, _why in failures} == {"pdf-text"}
     assert len({n for n, _step, _why in failures}) >= 10  # most of its 16 pages are broken
-    [line] = indexing.check(env.archive, env.store)
+    [line] = indexing.check(env.archive, env.engine)
     assert re.match(r"fuzzed: \d+ pages could not be read \(page 1: PDF text layer: damaged ", line)
     assert f"; and {len(failures) - 3} more); `python -m indexer update` tries again" in line
     assert line.isprintable() and len(line) < 600
@@ -203,7 +202,7 @@ def test_a_page_over_its_text_budget_is_recorded_and_the_rest_indexed(tmp_path, 
         draft = re.search(r"/archive/letters/([^/]+)/processing", r.headers["Location"]).group(1)
         assert wait_processed(client, draft)["state"] == "done"
         why = "took longer than 2 s and was stopped"
-        assert indexed_failures(env.store)[draft] == [(1, "pdf-text", why)]
+        assert env.engine.failures()[draft] == [(1, "pdf-text", why)]
         assert found(env, "dawn") == [draft]  # page 2 read as usual
         html = client.get(f"/archive/letters/{draft}").get_data(as_text=True)
         assert f"PDF text layer: {why}" in html
@@ -257,7 +256,7 @@ def test_read_again_from_the_review_page_clears_a_failure(scanned, monkeypatch):
         assert wait_processed(client, "scanned")["state"] == "done"
         html = client.get("/archive/letters/scanned").get_data(as_text=True)
         assert "Pages not read" not in html
-        assert indexed_failures(env.store) == {}
+        assert env.engine.failures() == {}
         assert found(env, "walrus") == ["scanned"]
     finally:
         app.extensions["missive.jobs"].shutdown()

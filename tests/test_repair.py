@@ -20,7 +20,7 @@ from tests.conftest import write_letter
 
 
 def run_cli(env, *args: str):
-    paths = ["--archive", str(env.archive.root), "--index", str(env.store.root), "--no-ocr"]
+    paths = ["--archive", str(env.archive.root), "--index", str(env.index_dir), "--no-ocr"]
     return CliRunner().invoke(cli, [*paths, *args])
 
 
@@ -36,7 +36,7 @@ def test_check_repair_reconciles_and_reports_what_it_did(env):
     tmp = env.archive.folder("kept") / ".letter.json.deadbeef.tmp"
     tmp.write_text("{")
     os.utime(tmp, (time.time() - 3600, time.time() - 3600))
-    (env.store.root / "gen-20000101-000000-abcdef").mkdir()
+    (env.index_dir / "gen-20000101-000000-abcdef").mkdir()
     write_letter(env.archive.root, "new", ["A letter added while the app was down."])
     for path in sorted(env.archive.folder("gone").iterdir()):
         path.unlink()
@@ -61,7 +61,7 @@ def test_a_staging_folder_in_use_is_left_alone(env):
         (staged / "page-001.txt").write_text("being added")
         assert env.archive.clean_staging() is None
         assert staged.exists()
-        report = repair(env.archive, env.store, env.reader)
+        report = repair(env.archive, env.engine, env.reader)
         assert report.staging_removed is None and staged.exists()
         assert "being added right now" in "\n".join(report.lines())
     assert not staged.exists()  # not committed: removed when the block ends
@@ -71,12 +71,12 @@ def test_a_staging_folder_in_use_is_left_alone(env):
 def test_a_damaged_index_is_rebuilt_from_the_archive(env):
     write_letter(env.archive.root, "alpha", ["Ships and harbours."])
     env.build()
-    for toc in env.store.current_dir().glob("_MAIN_*.toc"):
+    for toc in env.engine.store.current_dir().glob("_MAIN_*.toc"):
         toc.write_bytes(b"\x00garbage after a crash")
-    report = repair(env.archive, env.store, env.reader)
+    report = repair(env.archive, env.engine, env.reader)
     assert report.damaged and report.index.rebuilt
     assert "the index could not be opened (" in "\n".join(report.lines())
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     s = env.search()
     try:
         assert [h.id for h in s.search(SearchRequest(q="harbours")).hits] == ["alpha"]
@@ -116,8 +116,8 @@ def test_a_crash_between_rename_and_status_leaves_a_draft_not_a_public_letter(en
     letter = env.reader.read(letter_id)
     final = drafts.readable_id(env.archive, letter)
     env.archive.commit_staged(env.archive.folder(letter_id), final)
-    repair(env.archive, env.store, env.reader)
-    assert indexing.check(env.archive, env.store) == []
+    repair(env.archive, env.engine, env.reader)
+    assert indexing.check(env.archive, env.engine) == []
     s = env.search()
     try:
         assert s.get(final)["status"] == "draft" and s.get(letter_id) is None
@@ -144,12 +144,12 @@ class _FailsOnce(Reader):
 def test_an_error_that_is_not_a_damaged_index_is_raised_not_rebuilt(env):
     write_letter(env.archive.root, "alpha", ["Ships and harbours."])
     env.build()
-    served = env.store.current_name()
+    served = env.engine.store.current_name()
     write_letter(env.archive.root, "beta", ["A letter the update has to read."])
     reader = _FailsOnce(env.archive, use_ocr=False)
     with pytest.raises(RuntimeError, match="the archive disk went away"):
-        repair(env.archive, env.store, reader)
-    assert env.store.current_name() == served  # no rebuild was started
-    report = repair(env.archive, env.store, reader)  # the cause is gone: an update
+        repair(env.archive, env.engine, reader)
+    assert env.engine.store.current_name() == served  # no rebuild was started
+    report = repair(env.archive, env.engine, reader)  # the cause is gone: an update
     assert report.damaged is None and not report.index.rebuilt
     assert report.index.indexed == ["beta"]

@@ -26,7 +26,7 @@ def cli(env: Env, *args: str) -> subprocess.CompletedProcess:
     environ = dict(
         os.environ,
         MISSIVE_ARCHIVE=str(env.archive.root),
-        MISSIVE_INDEX=str(env.store.root),
+        MISSIVE_INDEX=str(env.index_dir),
         MISSIVE_CACHE=str(env.root / "cache"),
     )
     return subprocess.run(
@@ -89,7 +89,7 @@ def test_check_passes_and_reports_drift(sample_env, tmp_path):
     assert cli(sample_env, "check").returncode == 0
     scratch = Env(tmp_path)
     shutil.copytree(sample_env.archive.root, scratch.archive.root)
-    shutil.copytree(sample_env.store.root, scratch.store.root)
+    shutil.copytree(sample_env.index_dir, scratch.index_dir)
     letter = scratch.archive.letters_dir / "2009-02-16-pakistan-mofa" / "page-002.txt"
     letter.write_text(letter.read_text() + "\nA note added later.\n")
     out = cli(scratch, "check")

@@ -6,8 +6,7 @@ import itertools
 
 import pytest
 
-from indexer.query import QueryError
-from indexer.search import SearchRequest
+from indexer.search import QueryError, SearchRequest
 from tests.conftest import write_letter
 
 LETTERS = {

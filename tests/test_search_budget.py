@@ -20,9 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main as cli
-from indexer.deadline import SearchTimeout
-from indexer.query import EXPANSION_BUDGET, QueryTooBroad
-from indexer.search import LetterSearch, SearchRequest
+from indexer.engines import EXPANSION_BUDGET, Engine, EngineConfig, open_engine
+from indexer.search import QueryTooBroad, SearchRequest, SearchTimeout
 from tests.archive_support import archive_env, config
 from tests.conftest import write_letter
 from tests.live_gunicorn import Gunicorn
@@ -60,7 +59,7 @@ def server(env):
     gunicorn.stop()
 
 
-def ids(searcher: LetterSearch, q: str) -> set[str]:
+def ids(searcher: Engine, q: str) -> set[str]:
     return {h.id for h in searcher.search(SearchRequest(q=q, per_page=100)).hits}
 
 
@@ -71,7 +70,7 @@ def _refusal(message: str) -> None:
 
 
 def test_a_query_whose_wildcards_stand_for_too_many_words_is_refused(env):
-    searcher = LetterSearch(env.store)
+    searcher = env.search()
     try:
         with pytest.raises(QueryTooBroad) as refused:
             searcher.search(SearchRequest(q=BROAD))
@@ -91,7 +90,7 @@ def test_a_query_whose_wildcards_stand_for_too_many_words_is_refused(env):
 
 
 def test_the_cli_says_why_it_refused(env):
-    paths = ["--archive", str(env.archive.root), "--index", str(env.store.root)]
+    paths = ["--archive", str(env.archive.root), "--index", str(env.index_dir)]
     result = CliRunner().invoke(cli, [*paths, "search", BROAD])
     assert result.exit_code == 2, result.output
     _refusal(result.output)
@@ -155,13 +154,13 @@ def test_a_search_past_its_deadline_stops_with_503(env):
 
 
 def test_the_deadline_is_one_searchs_not_the_searchers(env):
-    searcher = LetterSearch(env.store, deadline=0)
+    searcher = open_engine(EngineConfig(env.index_dir, deadline=0))
     try:
         with pytest.raises(SearchTimeout, match="while reading the query"):
             searcher.search(SearchRequest(q="ships"))
         # Reads other than search() have no deadline, even right after a stopped search.
         assert searcher.get("alpha") is not None
-        assert searcher.query_terms("ships")
+        assert searcher.marks("ships")
     finally:
         searcher.close()
 
@@ -170,11 +169,11 @@ def test_the_deadline_is_one_searchs_not_the_searchers(env):
 def test_the_benchmark_measures_the_refusal_and_the_plain_search_beside_it(env, tmp_path):
     from benchmarks import limits
 
-    core = limits.search_in_process(env.store.root)
+    core = limits.search_in_process(env.index_dir)
     assert core["refused"]["n"] == 5 and core["words"] > EXPANSION_BUDGET
     # Run whole, it finds every word list, and alpha and beta ("about": a*).
     assert core["without_budget_total"] == len(INITIALS) + 2
-    http = limits.search_over_http(env.archive.root, env.store.root, tmp_path, rounds=2)
+    http = limits.search_over_http(env.archive.root, env.index_dir, tmp_path, rounds=2)
     for key in ("broad_alone", "plain_alone", "plain_beside_broad", "broad_beside"):
         assert http[key]["n"] >= 1 and http[key]["p50_ms"] > 0, key
     assert "refused over HTTP (400)" in limits.markdown({"search": {"core": core, "http": http}})

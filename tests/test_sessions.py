@@ -54,7 +54,7 @@ def copy_of(app, client):
 
 
 def cli_user(env, *args: str, password: str | None = None):
-    paths = ["--archive", str(env.archive.root), "--index", str(env.store.root)]
+    paths = ["--archive", str(env.archive.root), "--index", str(env.index_dir)]
     extra = ["--password", password] if password else []
     result = CliRunner().invoke(cli, [*paths, "user", *args, *extra])
     assert result.exit_code == 0, result.output

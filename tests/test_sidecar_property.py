@@ -160,7 +160,7 @@ def world(tmp_path_factory):
         Image.new("L", (200, 100), 255).save(folder / "page-001.png")
         (folder / "page-001.words.json").write_text(json.dumps(words))
         (folder / "letter.json").write_text(json.dumps(VALID))
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.indexed == VICTIMS and not report.errors, report.errors
     app = create_app(config(env))
     client = app.test_client()
@@ -218,17 +218,17 @@ def test_no_sidecar_value_stops_the_archive_or_the_app(world, sidecars, rebuild)
     for victim, data in zip(VICTIMS, sidecars, strict=True):
         (env.archive.letters_dir / victim / "letter.json").write_text(json.dumps(data))
     if rebuild:
-        report = indexing.build(env.archive, env.store, env.reader)
+        report = indexing.build(env.archive, env.engine, env.reader)
     else:
-        report = repair(env.archive, env.store, env.reader).index  # what the app's start runs
-    indexed = set(indexing.indexed_fingerprints(env.store))
+        report = repair(env.archive, env.engine, env.reader).index  # what the app's start runs
+    indexed = set(env.engine.fingerprints())
     skipped = set(report.skipped)
     assert {"alpha", "beta"} <= indexed
     assert skipped <= set(VICTIMS) and indexed == {"alpha", "beta", *VICTIMS} - skipped
     assert len(report.errors) == len(skipped)
     for line in report.errors:
         _assert_reported(line)
-    problems = indexing.check(env.archive, env.store)
+    problems = indexing.check(env.archive, env.engine)
     assert sorted(problems) == sorted(f"skipped {line}" for line in report.errors)
     event(f"{len(skipped)} of {len(VICTIMS)} skipped")
     _assert_served(env, client, desk, indexed)
@@ -239,7 +239,7 @@ def test_the_unmutated_sidecar_is_indexed(world):
     env, client, desk = world
     for victim in VICTIMS:
         (env.archive.letters_dir / victim / "letter.json").write_text(json.dumps(VALID))
-    report = indexing.update(env.archive, env.store, env.reader)
+    report = indexing.update(env.archive, env.engine, env.reader)
     assert report.errors == []
-    assert indexing.check(env.archive, env.store) == []
+    assert indexing.check(env.archive, env.engine) == []
     _assert_served(env, client, desk, set(VICTIMS) | {"alpha", "beta"})

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request, url_for
 
-from indexer.deadline import SearchTimeout
-from indexer.query import QueryError
-from indexer.serialize import result_json
+from indexer.search import QueryError, SearchTimeout
+from indexer.search.serialize import result_json
 
 from .db import get_search
 from .errors import api_error, json_response

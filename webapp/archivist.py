@@ -23,14 +23,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from indexer import drafts, lifecycle
 from indexer.archive import ID_PATTERN, ArchiveError
+from indexer.engines import IndexMissing
 from indexer.errors import MissiveError
 from indexer.failures import STEPS
 from indexer.metadata.countries import country_code, country_name
 from indexer.processing import is_alive
-from indexer.query import QueryError
-from indexer.search import SearchRequest
+from indexer.search import QueryError, SearchRequest
 from indexer.sidecar import PARTY_FIELDS
-from indexer.store import IndexMissing
 
 from .auth import current_name
 from .db import get_archive, get_search
@@ -137,8 +136,7 @@ def _drafts() -> list[dict[str, Any]]:
     archive, jobs = get_archive(), get_jobs()
     ids = {i for i in archive.ids() if drafts.is_provisional(i)}
     try:
-        with get_search().using() as searcher:
-            ids |= {f["id"] for f in searcher.documents(status="draft")}
+        ids |= set(get_search().ids(status="draft"))
     except IndexMissing:
         pass
     out = []

@@ -13,9 +13,8 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from indexer.deadline import SearchTimeout
-from indexer.query import QueryError
-from indexer.store import IndexMissing
+from indexer.engines import IndexMissing
+from indexer.search import QueryError, SearchTimeout
 
 GENERIC_500 = (
     "Something went wrong on our side while answering this request. "

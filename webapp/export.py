@@ -30,9 +30,8 @@ from textwrap import indent
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from indexer.query import QueryError
-from indexer.search import PER_PAGE_MAX, Hit, Ordered, SearchRequest
-from indexer.serialize import hit_json, request_json
+from indexer.search import PER_PAGE_MAX, Hit, Ordered, QueryError, SearchRequest
+from indexer.search.serialize import hit_json, request_json
 
 from .citation import bibtex_entry, ris_record
 from .db import get_search
@@ -100,7 +99,7 @@ def _batches(ordered: Ordered) -> Iterator[list[Hit]]:
     """The letters of the search's result, read a batch at a time by id."""
     search, size = get_search(), export_batch()
     for start in range(0, len(ordered.letters), size):
-        yield search.hits(ordered.letters[start : start + size], ordered.terms)
+        yield search.hits(ordered.letters[start : start + size], ordered.marks)
 
 
 def _joined(parts: Iterable[list[str]], sep: str) -> Iterator[str]:

@@ -27,17 +27,17 @@ control_socket_disable = True
 def on_starting(server) -> None:
     from indexer.archive import Archive
     from indexer.config import resolve_paths
+    from indexer.engines import open_engine
     from indexer.extract import pdftext
     from indexer.pipeline import Reader
     from indexer.repair import repair
-    from indexer.store import IndexStore
 
     paths = resolve_paths()
     archive = Archive(paths.archive)
     reader = Reader(archive, ocr_cache=paths.ocr_cache)
     server.log.info("reconciling the index in %s with the archive in %s", paths.index, archive.root)
     try:
-        report = repair(archive, IndexStore(paths.index), reader)
+        report = repair(archive, open_engine(paths.index), reader)
     except Exception:  # the app serves the index as it is rather than not at all
         server.log.exception(
             "the index was not reconciled with the archive; serving it as it is. "

@@ -20,11 +20,11 @@ from typing import Any
 from flask import Flask, current_app
 
 from indexer.archive import Archive
+from indexer.engines import IndexMissing, open_engine
 from indexer.errors import MissiveError
 from indexer.pipeline import Reader
 from indexer.processing import JobFiles, is_alive, process_draft
 from indexer.records import Letter
-from indexer.store import IndexMissing, IndexStore
 from indexer.writer import Change, Written, apply
 
 WRITE_WAIT = 300.0  # seconds a request waits for its change (the lock itself waits 30 s)
@@ -35,7 +35,7 @@ class Jobs:
         cache = Path(app.config["CACHE_DIR"]) / "ocr"
         use_ocr = app.config.get("OCR", True)
         self.archive = Archive(app.config["ARCHIVE_DIR"])
-        self.store = IndexStore(app.config["INDEX_DIR"])
+        self.engine = open_engine(app.config["INDEX_DIR"])  # for writing; db has the reader
         self.files = JobFiles(
             app.config.get("JOBS_DIR") or Path(app.config["INDEX_DIR"]).parent / "jobs"
         )
@@ -55,7 +55,7 @@ class Jobs:
         return self._writer.submit(
             apply,
             self.archive,
-            self.store,
+            self.engine,
             self.write_reader,
             change,
             ids=list(ids),
@@ -83,7 +83,7 @@ class Jobs:
         try:
             process_draft(
                 self.archive,
-                self.store,
+                self.engine,
                 self._reader,
                 letter_id,
                 self.files,

@@ -19,11 +19,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
+from indexer.engines import Marks
 from indexer.metadata.countries import country_name
 from indexer.metadata.language import language_name
-from indexer.query import QueryError
 from indexer.records import TEXT_SOURCES
-from indexer.snippets import match_spans
+from indexer.search import QueryError
+from indexer.search.snippets import match_spans
 
 from .citation_tags import page_citations
 from .db import get_search
@@ -44,7 +45,6 @@ from .letters import (
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
 _TRUE = {"1", "on", "true", "yes"}
-TEXT_FIELDS = ("content", "title", "exact")  # the fields match_spans marks words of
 
 
 def query_args() -> tuple[str, bool]:
@@ -53,19 +53,20 @@ def query_args() -> tuple[str, bool]:
     return q, ocr
 
 
-def _terms(q: str, ocr: bool) -> tuple[dict[str, set[str]], str | None]:
-    """The indexed words the query matches, and a message when the query cannot be read."""
+def _terms(q: str, ocr: bool) -> tuple[Marks | None, str | None]:
+    """The words of a text the query matches (None: nothing to mark), and a message when
+    the query cannot be read."""
     if not q:
-        return {}, None
+        return None, None
     try:
-        terms = get_search().query_terms(q, ocr=ocr)
+        marks = get_search().marks(q, ocr=ocr)
     except QueryError as exc:
-        return {}, str(exc)
-    # Only words of the text can be marked (not e.g. country:PK).
-    return {k: v for k, v in terms.items() if k in TEXT_FIELDS and v}, None
+        return None, str(exc)
+    # Only words of the text can be marked (not e.g. country:PK): then there are none.
+    return (marks or None), None
 
 
-def mark_text(text: str, terms: dict[str, set[str]]) -> Markup:
+def mark_text(text: str, terms: Marks | None) -> Markup:
     """`text` HTML-escaped, each word the query matched in <mark>."""
     spans = match_spans(text, terms) if terms else []
     out, pos = [], 0
@@ -84,7 +85,7 @@ class Line:
     hits: int
 
 
-def transcript_lines(text: str, terms: dict[str, set[str]]) -> list[Line]:
+def transcript_lines(text: str, terms: Marks | None) -> list[Line]:
     """The page's text line by line (numbered from 1 like provenance line numbers)."""
     if not text.strip():
         return []
@@ -98,7 +99,7 @@ def transcript_lines(text: str, terms: dict[str, set[str]]) -> list[Line]:
     return out
 
 
-def highlight_boxes(meta: dict[str, Any], n: int, terms: dict[str, set[str]]) -> list[dict]:
+def highlight_boxes(meta: dict[str, Any], n: int, terms: Marks | None) -> list[dict]:
     """Boxes of the words the query matched, in % of the page image (so they scale)."""
     page = meta["pages"][n - 1]
     width, height = page.get("width"), page.get("height")
@@ -126,7 +127,7 @@ def _page_params(q: str, ocr: bool) -> dict[str, str]:
     return params
 
 
-def _hit_counts(meta: dict[str, Any], terms: dict[str, set[str]]) -> list[int]:
+def _hit_counts(meta: dict[str, Any], terms: Marks | None) -> list[int]:
     if not terms:
         return [0] * len(meta.get("pages") or [])
     texts = meta.get("pages_text") or []

@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from indexer.metadata.language import language_name
-from indexer.query import QueryError
 from indexer.records import DateValue, RecordError
-from indexer.search import FACET_BY_PARAM, PER_PAGE_MAX, SORTS, SearchRequest
+from indexer.search import FACET_BY_PARAM, PER_PAGE_MAX, SORTS, QueryError, SearchRequest
 
 PER_PAGE = 20
 SORT_LABELS = {"relevance": "Relevance", "date": "Oldest first", "-date": "Newest first"}

@@ -7,12 +7,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.deadline import SearchTimeout
 from indexer.metadata.countries import country_name
 from indexer.metadata.language import language_name
-from indexer.query import QueryError
 from indexer.records import TEXT_SOURCES, DateValue, RecordError
-from indexer.search import SearchRequest, SearchResult
+from indexer.search import QueryError, SearchRequest, SearchResult, SearchTimeout
 
 from .db import get_search
 from .facets import chips, facet_views, histogram, year_histogram

@@ -127,7 +127,7 @@ def _helper_now() -> _Helper:
 
 
 def _forget_in_child() -> None:
-    """After a fork (gunicorn's workers, Whoosh's writer processes): the helper belongs to
+    """After a fork (gunicorn's workers, the index writer's processes): the helper belongs to
     the parent. The child closes its copies of the pipes, so that the helper still sees
     its input end when the parent closes it, and starts its own helper when it needs one."""
     global _helper, _helper_lock

@@ -1,4 +1,6 @@
-"""The search syntax: parse a query string into a Whoosh query, rewrite and guard it."""
+"""The search syntax: parse a query string into a Whoosh query, rewrite and guard it.
+
+The Whoosh engine's own: the rest of Missive hands it a query string and gets back letters."""
 
 from __future__ import annotations
 
@@ -11,26 +13,20 @@ from rapidfuzz.distance import OSA
 from whoosh import qparser, query
 from whoosh.reading import IndexReader
 
-from .errors import MissiveError
-from .metadata.countries import country_code
-from .records import TEXT_SOURCES, DateValue, RecordError
+from ...metadata.countries import country_code
+from ...metadata.language import language_code
+from ...records import TEXT_SOURCES, DateValue, RecordError, ymd
+from ...search.errors import QueryError, QueryTooBroad
+from .. import EXPANSION_BUDGET
 from .schema import QUERY_FIELDS
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
-# Distinct words all the wildcard and fuzzy terms of one query may stand for together: each
-# word is one more posting list to match and score, so this bounds a query's cost by count,
-# the same on every machine.  Over 5,000 synthetic letters `a* OR b* OR ... w*` stands for
-# 5,351 words and takes 3.1 s; 1,000 words take about 1 s (benchmarks/limits.py).
-EXPANSION_BUDGET = 1000
+# EXPANSION_BUDGET (indexer.engines): distinct words all the wildcard and fuzzy terms of one
+# query may stand for together: each word is one more posting list to match and score, so
+# it bounds a query's cost by count, the same on every machine.  Over 5,000 synthetic
+# letters `a* OR b* OR ... w*` stands for 5,351 words and takes 3.1 s; 1,000 words take
+# about 1 s (benchmarks/limits.py).
 TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
-
-
-class QueryError(MissiveError):
-    """A query cannot be run; the message says what is wrong and what is accepted."""
-
-
-class QueryTooBroad(QueryError):
-    """A query whose wildcard and fuzzy terms stand for more words than a search may match."""
 
 
 class OcrTerm(query.FuzzyTerm):
@@ -87,13 +83,9 @@ def _date_range(start: str | None, end: str | None) -> query.Query:
         raise QueryError(f"date: {exc}") from None
     parts = []
     if hi is not None:
-        parts.append(
-            query.NumericRange("date_start", None, hi.year * 10000 + hi.month * 100 + hi.day)
-        )
+        parts.append(query.NumericRange("date_start", None, ymd(hi)))
     if lo is not None:
-        parts.append(
-            query.NumericRange("date_end", lo.year * 10000 + lo.month * 100 + lo.day, None)
-        )
+        parts.append(query.NumericRange("date_end", ymd(lo), None))
     return query.And(parts) if parts else query.Every("date_start")
 
 
@@ -107,8 +99,6 @@ def _code(kind: str, text: str) -> str:
             )
         return code
     if kind == "language":
-        from .metadata.language import language_code
-
         code = language_code(text)
         if not code:
             raise QueryError(

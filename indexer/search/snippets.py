@@ -1,11 +1,14 @@
-"""Snippets: the passages of each page where the query's words stand, escaped and marked."""
+"""Snippets: the passages of each page where the query's words stand, escaped and marked.
+
+Which words are hits is the engine's to say (its Marks know how it reads words); the
+passages around them, their escaping and marking are the same for every engine."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
 
-from .analysis import WORD, fold, stem
+from ..engines.base import Marks
 
 CONTEXT = 70  # characters of context on each side of a hit
 
@@ -16,21 +19,9 @@ class Snippet:
     html: str  # HTML-escaped text with each hit in <mark>
 
 
-def match_spans(text: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` that the query matched."""
-    stems = terms.get("content", set()) | terms.get("title", set())
-    words = terms.get("exact", set())
-    if not (stems or words):
-        return []
-    # Decide once per distinct word form, then mark its occurrences.
-    hits = set()
-    for word in set(WORD.findall(text)):
-        folded = fold(word)
-        if folded in words or stem(folded) in stems:
-            hits.add(word)
-    if not hits:
-        return []
-    return [(m.start(), m.end()) for m in WORD.finditer(text) if m.group() in hits]
+def match_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that the query matched (none without marks)."""
+    return marks.spans(text) if marks else []
 
 
 def _word_edge(text: str, pos: int, step: int) -> int:
@@ -72,13 +63,13 @@ def page_snippets(text: str, spans: list[tuple[int, int]], *, limit: int = 2) ->
 
 
 def snippets(
-    pages: list[str], terms: dict[str, set[str]], *, limit: int = 3
+    pages: list[str], marks: Marks, *, limit: int = 3
 ) -> tuple[list[int], list[Snippet]]:
     """Pages with hits (all of them), and up to `limit` snippets from the first of them."""
     hit_pages: list[int] = []
     out: list[Snippet] = []
     for n, text in enumerate(pages, start=1):
-        spans = match_spans(text or "", terms)
+        spans = match_spans(text or "", marks)
         if not spans:
             continue
         hit_pages.append(n)

@@ -1,11 +1,12 @@
-"""Open, create and swap the index on disk; the single writer.
+"""Open, create and swap the Whoosh index on disk; its writer; its skip records.
 
 The index directory holds generations, each a complete Whoosh index::
 
     instance/index/
       CURRENT            name of the generation being served, e.g. "gen-20261123-101500-3f2a"
       gen-…/             Whoosh files + missive.json (schema version, letter count)
-      WRITELOCK          held by whoever writes (build, update, add)
+                         + skipped.json (letters the index could not take, and why)
+      WRITELOCK          held by whoever writes (indexer.archive.lock)
 
 A full rebuild writes a new generation beside the served one and swaps CURRENT
 atomically, so a crash mid-build leaves the old index serving.
@@ -24,16 +25,17 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from .archive import fsync_dir, write_atomic, write_lock
-from .engines.base import WRITE_TIMEOUT, IndexBusy, IndexMissing
+from ...archive import fsync_dir, write_atomic, write_lock
+from ..base import WRITE_TIMEOUT, IndexBusy, IndexMissing, Skips
 from .schema import SCHEMA_VERSION, make_schema
 
 _CURRENT = "CURRENT"
 _INFO = "missive.json"
+SKIPPED = "skipped.json"
 
 
 class IndexStore:
-    """The index directory: its generations, its lock, its writer."""
+    """The index directory: its generations, its lock, its writer, its skip records."""
 
     def __init__(self, root: Path | str):
         self.root = Path(root)
@@ -76,6 +78,21 @@ class IndexStore:
                 "run `python -m indexer build` to rebuild it"
             )
         return whoosh_index.open_dir(str(gen))
+
+    def open_searcher(self, *, attempts: int = 5):
+        """A searcher of the served generation.
+
+        A commit (another process's, or this one's writer thread) writes a new table of
+        contents and deletes the old one and the segments merged away: a reader that listed
+        the old files a moment before finds one missing. Whoosh raises FileNotFoundError
+        then; listing again finds the new generation.
+        """
+        for attempt in range(attempts):
+            try:
+                return self.open().searcher()
+            except FileNotFoundError:
+                if attempt == attempts - 1:
+                    raise
 
     # -- writing -------------------------------------------------------------
     @contextmanager
@@ -136,3 +153,37 @@ class IndexStore:
             info = self.info()
             info["updated"] = time.time()
             write_atomic(gen / _INFO, json.dumps(info).encode())
+
+    # -- letters the index could not take ---------------------------------------
+    def skips(self) -> Skips:
+        """The skipped letters of the served generation ({} when none or unreadable)."""
+        gen = self.current_dir()
+        if gen is None:
+            return {}
+        try:
+            data = json.loads((gen / SKIPPED).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            k: v
+            for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("reason"), str)
+        }
+
+    def replace_skips(self, read: set[str], failed: Skips) -> None:
+        """After the letters `read` were read again into the served generation: those in
+        `failed` are skipped, the others no longer (the caller holds the write lock)."""
+        gen = self.current_dir()
+        if gen is None:
+            return
+        before = self.skips()
+        after = {k: v for k, v in before.items() if k not in read} | failed
+        if after != before:
+            save_skips(gen, after)
+
+
+def save_skips(gen: Path, skips: Skips) -> None:
+    """Record the skipped letters of generation `gen` (the caller holds the write lock)."""
+    write_atomic(gen / SKIPPED, json.dumps(skips, ensure_ascii=False, sort_keys=True).encode())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from .errors import MissiveError
+from ..errors import MissiveError
 
 
 class SearchTimeout(MissiveError):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .metadata.countries import country_name
-from .search import Hit, SearchRequest, SearchResult
+from ..metadata.countries import country_name
+from .request import SearchRequest
+from .results import Hit, SearchResult
 
 
 def party_json(party: dict[str, Any] | None) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""A Letter record as a Whoosh document: the fields the schema indexes and stores."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...records import Letter, Party, ymd
+from ...search.facets import FACETS
+from ...search.meta import letter_meta
+
+# Fields whose values the facet column repeats: each facet's field, and the first year
+# (the home page's figures count it).
+FACET_FIELDS = (*(f.field for f in FACETS), "year")
+
+
+def _party_words(party: Party) -> str:
+    return " ".join(filter(None, (party.name, party.role, party.organisation, party.place)))
+
+
+def facet_values(letter: Letter) -> dict[str, list[str]]:
+    """Each facet field's values for `letter`, as its terms are indexed (the facet column)."""
+    out = {f.field: f.values(letter) for f in FACETS}
+    out["year"] = [str(letter.date.year)] if letter.date else []
+    return {name: values for name, values in out.items() if values}
+
+
+def to_document(letter: Letter) -> dict[str, Any]:
+    """The fields Whoosh indexes and stores for one letter."""
+    doc: dict[str, Any] = {
+        "id": letter.id,
+        "content": letter.text,
+        "exact": letter.text,
+        "grams": letter.text,
+        "sender": _party_words(letter.sender),
+        "recipient": " ".join(_party_words(r) for r in letter.recipients),
+        "place": " ".join(
+            filter(None, [letter.sender.place] + [r.place for r in letter.recipients])
+        ),
+        "status": letter.status,
+        "meta": json.dumps(letter_meta(letter), ensure_ascii=False),
+        "pages_text": [p.text for p in letter.pages],
+        "fingerprint": letter.fingerprint,
+        "page_count": len(letter.pages),
+    }
+    failures = [[p.n, step, why] for p in letter.pages for step, why in p.failures]
+    if failures:
+        doc["failures"] = failures
+        doc["failed"] = "yes"
+    if letter.title:
+        doc["title"] = letter.title
+        doc["title_grams"] = letter.title
+    if letter.sender.label():
+        doc["sender_facet"] = letter.sender.label()
+    countries = [r.country for r in letter.recipients if r.country]
+    if countries:
+        doc["recipient_country"] = ",".join(countries)
+    if letter.collection:
+        doc["collection"] = letter.collection
+    if letter.date:
+        doc["date"] = letter.date.iso
+        doc["date_start"] = ymd(letter.date.start)
+        doc["date_end"] = ymd(letter.date.end)
+        doc["decade"] = f"{letter.date.decade}s"
+    facets = facet_values(letter)
+    for name, values in facets.items():
+        # Facet fields are KEYWORD fields split on commas, or ID fields of one value; a
+        # facet's values hold no commas (Facet.values).
+        doc[name] = ",".join(values)
+    doc["facets"] = facets
+    return doc

@@ -1,0 +1,59 @@
+"""A search as asked: the query, filters, dates, order and page; checked before it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import DateValue, RecordError
+from .errors import QueryError
+from .facets import FACET_BY_PARAM
+
+PER_PAGE_MAX = 100
+SORTS = ("relevance", "date", "-date")
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet param -> values
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    ocr: bool = False  # OCR-tolerant matching
+    unpublished: bool = False  # also drafts and withdrawn letters (archivists only)
+
+    def validate(self) -> None:
+        """Raise QueryError naming the first bad parameter and what is accepted."""
+        if self.sort not in SORTS:
+            raise QueryError(f"sort={self.sort!r} is unknown; accepted: {', '.join(SORTS)}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise QueryError(f"page={self.page!r} is not a page number; accepted: 1 or more")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= PER_PAGE_MAX:
+            raise QueryError(
+                f"per_page={self.per_page!r} is out of range; accepted: 1 to {PER_PAGE_MAX}"
+            )
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    DateValue.parse(value)
+                except RecordError:
+                    raise QueryError(
+                        f"{name.replace('date_', '')}={value!r} is not a date; "
+                        "accepted: YYYY, YYYY-MM or YYYY-MM-DD"
+                    ) from None
+        for param, values in self.filters.items():
+            facet = FACET_BY_PARAM.get(param)
+            if facet is None:
+                raise QueryError(
+                    f"{param!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}"
+                )
+            clean = []
+            for v in values:
+                norm = facet.normalise(v)
+                if not norm:
+                    raise QueryError(f"{param}={v!r} is not a known {facet.name.replace('_', ' ')}")
+                clean.append(norm)
+            self.filters[param] = clean
