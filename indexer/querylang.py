@@ -321,6 +321,9 @@ class _Reader:
         inclusive = self.at(1) == "="
         self.i += 1 + inclusive
         end = self.word_end(self.i)
+        if end == self.i:
+            what = "year" if field == "year" else "date"
+            raise self.error(f"expected a {what} after '{self.s[at:end]}' @", at)
         bound = self.bound(field, self.s[self.i : end], self.i)
         self.i = end
         if sign == ">":

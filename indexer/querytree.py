@@ -100,12 +100,12 @@ class Fuzzy(Node):
         return _leaf(self.field, self.text + mark + (f"/{self.prefix}" if self.prefix else ""))
 
 
-def _day_after(day: dt.date) -> dt.date | None:
-    return None if day == dt.date.max else day + dt.timedelta(days=1)
+def _day_after(day: dt.date) -> dt.date:
+    return day if day == dt.date.max else day + dt.timedelta(days=1)  # the calendar's end
 
 
-def _day_before(day: dt.date) -> dt.date | None:
-    return None if day == dt.date.min else day - dt.timedelta(days=1)
+def _day_before(day: dt.date) -> dt.date:
+    return day if day == dt.date.min else day - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,11 @@ class DateRange(Node):
     def __post_init__(self) -> None:
         if self.start is None and self.end is None:
             raise ValueError("a date range needs at least one bound")
+        # An open end has nothing to include or leave out: one tree per range.
+        if self.start is None:
+            object.__setattr__(self, "start_inclusive", True)
+        if self.end is None:
+            object.__setattr__(self, "end_inclusive", True)
 
     def first_day(self) -> dt.date | None:
         """The first day the range takes in (None: no lower bound)."""
