@@ -7,7 +7,7 @@ Phases, in this order, on one synthetic archive (benchmarks/generate.py):
 1. generate the archive (or reuse WORKDIR's when it matches N, seed and images);
 2. build: Missive's full build through `indexer.indexing.build`, then the SQLite FTS5
    database from the same archive files;
-3. search latency in-process: the query mix through `LetterSearch.search` (facets and
+3. search latency in-process: the query mix through `Engine.search` (facets and
    snippets, as the web app asks for them), then the same mix in FTS5;
 4. search latency over HTTP: gunicorn (2 workers) serving `webapp:create_app()`,
    `GET /api/search`; letter pages and page images, cold and warm; the workers' peak
@@ -197,8 +197,8 @@ def phase_generate(archive: Path, n: int, seed: int, images: int, log) -> dict:
 def phase_build(archive: Path, index: Path, cache: Path, log) -> dict:
     from indexer import indexing
     from indexer.archive import Archive
+    from indexer.engines import open_engine
     from indexer.pipeline import Reader
-    from indexer.store import IndexStore
 
     shutil.rmtree(index, ignore_errors=True)
     arch = Archive(archive)
@@ -206,7 +206,7 @@ def phase_build(archive: Path, index: Path, cache: Path, log) -> dict:
     log(f"building the Missive index of {len(arch.ids())} letters ({procs} writer processes)")
     t0 = time.perf_counter()
     report = indexing.build(
-        arch, IndexStore(index), Reader(arch, ocr_cache=cache / "ocr"), procs=procs
+        arch, open_engine(index), Reader(arch, ocr_cache=cache / "ocr"), procs=procs
     )
     seconds = time.perf_counter() - t0
     return {
@@ -229,11 +229,10 @@ def core_request(s: dict):
 
 
 def phase_core(index: Path, searches: list[dict], rounds: int) -> dict:
+    from indexer.engines import open_engine
     from indexer.errors import MissiveError
-    from indexer.search import LetterSearch
-    from indexer.store import IndexStore
 
-    searcher = LetterSearch(IndexStore(index))
+    searcher = open_engine(index)
 
     def one(s):
         t0 = time.perf_counter()
@@ -328,9 +327,9 @@ def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int
     """Add one new letter (a transcript and its sidecar) and time until searches find it."""
     from indexer import indexing
     from indexer.archive import Archive
+    from indexer.engines import open_engine
     from indexer.pipeline import Reader
-    from indexer.search import LetterSearch, SearchRequest
-    from indexer.store import IndexStore
+    from indexer.search import SearchRequest
 
     rng = random.Random(seed * 7919 + n)
     plan = generate.plan_letter(rng, n + 1)
@@ -348,8 +347,8 @@ def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int
     meta = generate.sidecar(plan)
     meta.pop("synthetic")
     arch = Archive(archive)
-    store = IndexStore(index)
-    searcher = LetterSearch(store)
+    store = open_engine(index)
+    searcher = open_engine(index)
     searcher.search(SearchRequest(q="treaty"))  # an open, warm searcher, as a server has
     deadline = 120.0
     try:
@@ -552,7 +551,7 @@ def run(
     results["build"] = {"missive": phase_build(archive, index, cache, log)}
     log("building the SQLite FTS5 database")
     results["build"]["fts5"] = compare_fts5.build_db(archive, db)
-    log("search core in-process (LetterSearch.search)")
+    log("search core in-process (Engine.search)")
     results["missive_core"] = in_fresh_process(phase_core, index, searches, rounds)
     log("SQLite FTS5 in-process")
     results["fts5"] = in_fresh_process(phase_fts5, db, searches, rounds)
