@@ -68,7 +68,7 @@ def profile_build(args) -> None:
     from indexer import indexing
     from indexer.archive import Archive
     from indexer.engines import open_engine
-    from indexer.pipeline import Reader
+    from indexer.ingest.reader import Reader
 
     source = Archive(args.archive)
     ids = source.ids()[: args.limit]

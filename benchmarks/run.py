@@ -198,7 +198,7 @@ def phase_build(archive: Path, index: Path, cache: Path, log) -> dict:
     from indexer import indexing
     from indexer.archive import Archive
     from indexer.engines import open_engine
-    from indexer.pipeline import Reader
+    from indexer.ingest.reader import Reader
 
     shutil.rmtree(index, ignore_errors=True)
     arch = Archive(archive)
@@ -328,7 +328,7 @@ def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int
     from indexer import indexing
     from indexer.archive import Archive
     from indexer.engines import open_engine
-    from indexer.pipeline import Reader
+    from indexer.ingest.reader import Reader
     from indexer.search import SearchRequest
 
     rng = random.Random(seed * 7919 + n)

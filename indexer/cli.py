@@ -15,7 +15,7 @@ from .archive import Archive
 from .config import Paths, resolve_paths
 from .engines import open_engine
 from .errors import MissiveError
-from .pipeline import Reader
+from .ingest.reader import Reader
 from .search import SearchRequest
 from .search.serialize import result_json
 
@@ -189,8 +189,8 @@ def check(ctx: Context, repair: bool) -> None:
 @click.pass_obj
 def watch(ctx: Context, inbox: Path | None, settle: float, interval: float, once: bool) -> None:
     """Ingest files dropped into the inbox folder as draft letters (each file or folder one)."""
-    from .inbox import DONE, FAILED, Inbox
-    from .processing import JobFiles
+    from .ingest.inbox import DONE, FAILED, Inbox
+    from .ingest.processing import JobFiles
 
     folder = inbox or ctx.paths.inbox
     box = Inbox(

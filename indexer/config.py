@@ -28,7 +28,7 @@ class Paths:
 
     @property
     def jobs(self) -> Path:
-        """Progress files of drafts being read (indexer.processing)."""
+        """Progress files of drafts being read (indexer.ingest.processing)."""
         return self.instance / "jobs"
 
     @property

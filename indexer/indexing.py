@@ -1,25 +1,19 @@
-"""Build, update and check the index against the archive; add new letters."""
+"""Build, update and check the index against the archive. (`add`, of new letters, is the
+ingest stages': indexer.ingest.add, re-exported here for the command line.)"""
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import shutil
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from . import extract, skips
-from .archive import STAGING, Archive, fsync_dir, slugify, write_atomic
-from .engines import WRITE_TIMEOUT, Engine, IndexBusy, IndexMissing, Writer
+from . import skips
+from .archive import Archive
+from .engines import Engine, IndexMissing, Writer
 from .errors import IngestError, MissiveError
-from .extract import reason
-from .failures import check_lines as failure_lines
-from .pipeline import Reader
-from .records import Letter
-from .sidecar import SIDECAR, parse_sidecar
+from .ingest.add import add
+from .ingest.failures import check_lines as failure_lines
+from .ingest.reader import Reader
 
 Progress = Callable[[str], None]
 
@@ -71,10 +65,10 @@ def build(
     in a process without other threads, so only the command line asks for it.
     """
     with engine.write_lock():
-        return _build_locked(archive, engine, reader, on_letter=on_letter, procs=procs)
+        return build_locked(archive, engine, reader, on_letter=on_letter, procs=procs)
 
 
-def _build_locked(
+def build_locked(
     archive: Archive,
     engine: Engine,
     reader: Reader,
@@ -145,153 +139,4 @@ def check(archive: Archive, engine: Engine) -> list[str]:
     return problems
 
 
-# -- adding new letters ------------------------------------------------------------
-
-_EXT = {"image": None, "pdf": ".pdf", "text": ".txt"}
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise IngestError(f"{path}: no such file or folder")
-    return files
-
-
-def _words_kind(path: Path) -> str | None:
-    """The archive suffix of a word-box file (ALTO, hOCR, words JSON), else None."""
-    if path.name.endswith(".words.json"):
-        return ".words.json"
-    with open(path, "rb") as fh:
-        head = fh.read(4096).lower()
-    if b"<alto" in head:
-        return ".alto.xml"
-    if b"ocr_page" in head or b"ocrx_word" in head:
-        return ".hocr"
-    return None
-
-
-def _suggest_id(letter: Letter, first_file: Path) -> str:
-    """A readable id: the date, then the sender, else the title, else the file's name."""
-    parts = [letter.date.iso.replace("/", "-") if letter.date else "undated"]
-    who = letter.sender.organisation or letter.sender.name or letter.sender.place
-    parts.append(slugify(who or letter.title or first_file.stem, limit=50))
-    return "-".join(p for p in parts if p)
-
-
-def add(
-    archive: Archive,
-    engine: Engine,
-    reader: Reader,
-    paths: list[Path],
-    *,
-    meta: dict | None = None,
-    lock_timeout: float = WRITE_TIMEOUT,
-) -> Letter:
-    """Make the files one new letter: staged in the archive, read, moved in place, indexed.
-
-    All or nothing: when the index is busy (its lock not free within `lock_timeout`
-    seconds) or indexing fails, the letter is not left in the archive, and the message
-    says so. Only a crash between the two steps leaves it unindexed; `check --repair`
-    then indexes it.
-    """
-    files = _expand(paths)
-    if not files:
-        raise IngestError(f"{', '.join(map(str, paths))}: no files to add")
-    kinds = {}
-    for f in files:
-        kind = "words" if _words_kind(f) else extract.sniff(f)
-        if kind is None:
-            raise IngestError(
-                f"{f.name}: not a page image, PDF or transcript; "
-                "accepted: JPEG, PNG, TIFF, PDF, plain-text transcripts"
-            )
-        kinds[f] = kind
-    sources = [f for f in files if kinds[f] in ("image", "pdf")]
-    words = [f for f in files if kinds[f] == "words"]
-    texts = [f for f in files if kinds[f] == "text"]
-    if sum(kinds[f] == "pdf" for f in sources) > 1:
-        raise IngestError("a letter holds at most one PDF; add each PDF as its own letter")
-    # Rejects bad files early; a PDF's text is read once, with the letter, not here.
-    page_counts = [len(extract.describe_source(f)) for f in sources]
-    if meta is not None:
-        parse_sidecar(meta, Letter(id="new"), path="--meta")
-    with archive.staging() as staged:  # removed again unless committed
-        first_page = 1
-        for f, count in zip(sources, page_counts, strict=True):
-            ext = ".pdf" if kinds[f] == "pdf" else f.suffix.lower() or ".img"
-            shutil.copyfile(f, staged / f"page-{first_page:03d}{ext}")
-            first_page += count
-        for n, f in enumerate(texts, start=1):
-            shutil.copyfile(f, staged / f"page-{n:03d}.txt")
-        for n, f in enumerate(words, start=1):
-            shutil.copyfile(f, staged / f"page-{n:03d}{_words_kind(f)}")
-        if meta:
-            write_atomic(staged / SIDECAR, json.dumps(meta, ensure_ascii=False, indent=2).encode())
-        letter = reader.read_staged(staged)
-        _flush(staged)
-        base = _suggest_id(letter, files[0])
-        what = files[0].name + (f" and {len(files) - 1} more files" if len(files) > 1 else "")
-        with ExitStack() as held:
-            try:
-                held.enter_context(engine.write_lock(timeout=lock_timeout))
-            except IndexBusy as exc:
-                raise IndexBusy(f"{what}: not added, the archive is unchanged: {exc}") from None
-            # With the lock held no other writer can index the letter before it is complete.
-            letter.id = archive.unique_id(base)
-            archive.commit_staged(staged, letter.id)
-            letter.fingerprint = archive.fingerprint(letter.id)
-            _index_new(archive, engine, reader, letter, what)
-    return letter
-
-
-def _flush(folder: Path) -> None:
-    """Flush a staged letter's files to disk before it is renamed into place."""
-    for path in folder.iterdir():
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
-    fsync_dir(folder)
-
-
-def _index_new(
-    archive: Archive, engine: Engine, reader: Reader, letter: Letter, what: str
-) -> None:
-    """Index a letter just committed; if that fails, take the letter out of the archive again.
-
-    The caller holds the write lock, so nothing else has indexed the letter meanwhile, and
-    the letter was never acknowledged: taking it back leaves archive and index as they were.
-    """
-    try:
-        try:
-            with engine.writer() as w:
-                w.replace(letter)
-        except IndexMissing:
-            report = _build_locked(archive, engine, reader)
-            if letter.id not in report.indexed:
-                # Its own reason only: another letter's id may start with this one's.
-                skip = report.skipped.get(letter.id)
-                why = skip["reason"] if skip else f"{letter.id}: not indexed"
-                raise IngestError(why) from None
-    except BaseException as exc:
-        undo = archive.letters_dir / STAGING / f"undo-{secrets.token_hex(6)}"
-        try:
-            (archive.letters_dir / letter.id).rename(undo)
-        except OSError as gone:
-            raise IngestError(
-                f"{what}: saved as letter {letter.id} but not indexed ({reason(exc)}), "
-                f"and it could not be taken back ({reason(gone)}); "
-                "`python -m indexer check --repair` indexes it"
-            ) from exc
-        archive.discard_staged(undo)
-        if not isinstance(exc, Exception):
-            raise  # an interrupt: nothing was added
-        raise IngestError(
-            f"{what}: not added, the archive is unchanged: indexing failed ({reason(exc)})"
-        ) from exc
-
-
-__all__ = ["MissiveError", "Report", "add", "build", "check", "update"]
+__all__ = ["MissiveError", "Report", "add", "build", "build_locked", "check", "update"]

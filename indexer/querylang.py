@@ -385,7 +385,7 @@ def _code(field: str, text: str, start: int) -> str:
     shown = f"{field}:{text}"
     where = f"at character {start + 1}"
     if field in ("country", "recipient_country"):
-        from .metadata.countries import country_code  # the metadata package is heavy
+        from .ingest.metadata.countries import country_code  # the metadata package is heavy
 
         code = country_code(text)
         if not code:
@@ -396,7 +396,7 @@ def _code(field: str, text: str, start: int) -> str:
             )
         return code
     if field == "language":
-        from .metadata.language import language_code
+        from .ingest.metadata.language import language_code
 
         code = language_code(text)
         if not code:

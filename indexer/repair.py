@@ -24,7 +24,7 @@ from . import indexing
 from .archive import STAGING, Archive
 from .archive.files import TEMP_NAME
 from .engines import Engine
-from .pipeline import Reader
+from .ingest.reader import Reader
 
 _TMP = re.compile(TEMP_NAME)  # archive.files.atomic_file's temporary files
 TMP_AGE = 60.0  # seconds: no atomic write of a small file takes longer

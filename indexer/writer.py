@@ -17,7 +17,7 @@ from . import indexing, skips
 from .archive import Archive
 from .engines import Engine, IndexMissing
 from .errors import IngestError
-from .pipeline import Reader
+from .ingest.reader import Reader
 from .records import Letter
 
 Change = Callable[[], Iterable[str] | None]

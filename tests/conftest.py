@@ -15,7 +15,7 @@ import pytest
 from indexer import indexing
 from indexer.archive import Archive
 from indexer.engines import Engine, open_engine
-from indexer.pipeline import Reader
+from indexer.ingest.reader import Reader
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from indexer.extract.text import read_text
+from indexer.ingest.extract.text import read_text
 from indexer.search import SearchRequest
 from tests.conftest import Env, need_corpus, write_letter
 from tests.test_sample import cli

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from indexer import indexing, lifecycle
+from indexer import indexing
+from indexer.archive import lifecycle
 from indexer.search import SearchRequest
 from tests.archive_support import (
     archive_env,

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from indexer import indexing, lifecycle, writer
+from indexer import indexing, writer
+from indexer.archive import lifecycle
 from indexer.engines import IndexBusy
 from indexer.engines.whoosh import engine as whoosh_engine
 from indexer.errors import IngestError

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import generate, load, run
+from indexer.archive.sidecar import parse_sidecar
 from indexer.records import Letter
-from indexer.sidecar import parse_sidecar
 
 N = 200
 IMAGES = 3

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from indexer import indexing, lifecycle
+from indexer import indexing
+from indexer.archive import lifecycle
 from indexer.search import SearchRequest
 from indexer.users import UserStore
 from tests.archive_support import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from indexer import indexing, lifecycle
+from indexer import indexing
+from indexer.archive import lifecycle
 from indexer.search import SearchRequest
 from tests.archive_support import archive_env, config, sign_in
 from tests.conftest import write_letter

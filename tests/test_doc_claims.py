@@ -16,10 +16,10 @@ import os
 import pytest
 from PIL import Image
 
-from indexer import lifecycle
-from indexer.drafts import MAX_PAGES, MAX_TRANSCRIPT_BYTES
-from indexer.inbox import Inbox
-from indexer.processing import JobFiles
+from indexer.archive import lifecycle
+from indexer.ingest.drafts import MAX_PAGES, MAX_TRANSCRIPT_BYTES
+from indexer.ingest.inbox import Inbox
+from indexer.ingest.processing import JobFiles
 from tests.archive_support import archive_env, config, sign_in
 from tests.conftest import REPO, Env, LiveServer, app_config, write_letter
 from webapp import create_app

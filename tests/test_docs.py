@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from indexer.archive.sidecar import KNOWN, PARTY_FIELDS
 from indexer.cli import main
 from indexer.engines.whoosh.schema import QUERY_FIELDS
 from indexer.search import FACETS
-from indexer.sidecar import KNOWN, PARTY_FIELDS
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import indexing, lifecycle
+from indexer import indexing
+from indexer.archive import lifecycle
 from indexer.search import SearchRequest
 from tests.conftest import Env, LiveServer, app_config, write_letter
 from webapp import create_app

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageOps
 
 from indexer.errors import IngestError
-from indexer.extract import image as image_kind
-from indexer.extract import load_page_image, read_source, sniff
+from indexer.ingest.extract import image as image_kind
+from indexer.ingest.extract import load_page_image, read_source, sniff
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

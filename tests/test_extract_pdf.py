@@ -11,8 +11,8 @@ from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
 
 from indexer.errors import IngestError
-from indexer.extract import RENDER_DPI, load_page_image, read_source, sniff
-from indexer.extract.image import MAX_PIXELS
+from indexer.ingest.extract import RENDER_DPI, load_page_image, read_source, sniff
+from indexer.ingest.extract.image import MAX_PIXELS
 
 LINE = "Dear Mr Goose, thank you for your letter on cluster munitions."
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import IngestError
-from indexer.extract import load_page_image, read_source, sniff
-from indexer.extract.text import decode_text, read_text
-from indexer.extract.words import read_words
+from indexer.ingest.extract import load_page_image, read_source, sniff
+from indexer.ingest.extract.text import decode_text, read_text
+from indexer.ingest.extract.words import read_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 POILUS = CORPUS / "letters" / "poilus_sample"

@@ -16,8 +16,8 @@ from PIL import Image
 
 from indexer import indexing
 from indexer.errors import IngestError, MissiveError
-from indexer.extract import RENDER_DPI, SourcePage, load_page_image, read_source
-from indexer.pipeline import Reader
+from indexer.ingest.extract import RENDER_DPI, SourcePage, load_page_image, read_source
+from indexer.ingest.reader import Reader
 from indexer.search import SearchRequest
 from tests.conftest import Env, write_letter
 from tests.test_sample import cli

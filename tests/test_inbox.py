@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from indexer import drafts, indexing
-from indexer.inbox import Inbox
-from indexer.processing import JobFiles
+from indexer import indexing
+from indexer.ingest import drafts
+from indexer.ingest.inbox import Inbox
+from indexer.ingest.processing import JobFiles
 from indexer.search import SearchRequest
 from tests.archive_support import page_scans
 from tests.conftest import REPO

@@ -12,8 +12,8 @@ import shutil
 import pytest
 from PIL import Image, ImageDraw
 
-from indexer.extract import load_page_image
-from indexer.extract.image import MAX_PIXELS
+from indexer.ingest.extract import load_page_image
+from indexer.ingest.extract.image import MAX_PIXELS
 from tests.conftest import Env, LiveServer, app_config
 from webapp import create_app
 

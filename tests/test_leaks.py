@@ -14,7 +14,9 @@ import json
 
 import pytest
 
-from indexer import drafts, lifecycle, writer
+from indexer import writer
+from indexer.archive import lifecycle
+from indexer.ingest import drafts
 from indexer.search import SearchRequest
 from tests.conftest import app_config, write_letter
 from webapp import create_app

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from indexer import indexing, lifecycle
-from indexer.sidecar import SidecarError
+from indexer import indexing
+from indexer.archive import lifecycle
+from indexer.archive.sidecar import SidecarError
 from tests.conftest import write_letter
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.metadata import Found, extract_metadata
-from indexer.metadata.countries import country_code, country_name
-from indexer.metadata.dates import date_line
-from indexer.metadata.language import detect_languages
+from indexer.ingest.metadata import Found, extract_metadata
+from indexer.ingest.metadata.countries import country_code, country_name
+from indexer.ingest.metadata.dates import date_line
+from indexer.ingest.metadata.language import detect_languages
 from indexer.records import DateValue
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.metadata import extract_metadata
+from indexer.ingest.metadata import extract_metadata
 
 LETTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "letters"
 TEI = "{http://www.tei-c.org/ns/1.0}"

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from indexer.errors import IngestError
-from indexer.extract import load_page_image, read_source
-from indexer.extract import ocr as ocr_mod
-from indexer.extract.ocr import DEFAULT_LANGS, ocr_image, ocr_many, tesseract_langs
-from indexer.extract.words import read_words
+from indexer.ingest.extract import load_page_image, read_source
+from indexer.ingest.extract import ocr as ocr_mod
+from indexer.ingest.extract.ocr import DEFAULT_LANGS, ocr_image, ocr_many, tesseract_langs
+from indexer.ingest.extract.words import read_words
 
 pytestmark = [
     pytest.mark.ocr,

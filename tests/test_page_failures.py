@@ -10,10 +10,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from indexer import drafts
 from indexer.cli import main as cli
-from indexer.extract import describe_source, pdftext, read_source
-from indexer.pipeline import Reader
+from indexer.ingest import drafts
+from indexer.ingest.extract import describe_source, pdftext, read_source
+from indexer.ingest.reader import Reader
 from indexer.search import SearchRequest
 from tests.archive_support import archive_env, config, page_scans, sign_in, upload, wait_processed
 from tests.conftest import need_corpus

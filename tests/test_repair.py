@@ -10,10 +10,12 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from indexer import drafts, indexing, lifecycle
+from indexer import indexing
+from indexer.archive import lifecycle
 from indexer.cli import main as cli
 from indexer.errors import IngestError
-from indexer.pipeline import Reader
+from indexer.ingest import drafts
+from indexer.ingest.reader import Reader
 from indexer.repair import repair
 from indexer.search import SearchRequest
 from tests.conftest import write_letter

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from PIL import Image
 
-from indexer.pipeline import Reader
+from indexer.ingest.reader import Reader
 from indexer.search import SearchRequest
 from tests.conftest import Env, LiveServer, app_config, write_letter
 from tests.htmlpage import Element, Page

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import IngestError
-from indexer.extract.words import read_words, write_words_json
+from indexer.ingest.extract.words import read_words, write_words_json
 from indexer.records import Word
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

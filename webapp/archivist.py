@@ -21,15 +21,15 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from indexer import drafts, lifecycle
-from indexer.archive import ID_PATTERN, ArchiveError
+from indexer.archive import ArchiveError, is_id, lifecycle
+from indexer.archive.sidecar import PARTY_FIELDS
 from indexer.engines import IndexMissing
 from indexer.errors import MissiveError
-from indexer.failures import STEPS
-from indexer.metadata.countries import country_code, country_name
-from indexer.processing import is_alive
+from indexer.ingest import drafts
+from indexer.ingest.failures import STEPS
+from indexer.ingest.metadata.countries import country_code, country_name
+from indexer.ingest.processing import is_alive
 from indexer.search import QueryError, SearchRequest
-from indexer.sidecar import PARTY_FIELDS
 
 from .auth import current_name
 from .db import get_archive, get_search
@@ -77,7 +77,7 @@ def countries() -> list[tuple[str, str]]:
 
 # -- lookups --------------------------------------------------------------------------------
 def folder_or_404(letter_id: str) -> None:
-    if not ID_PATTERN.fullmatch(letter_id):
+    if not is_id(letter_id):
         abort(
             404,
             f"{letter_id[:120]!r} is not a letter id: ids are 1 to 100 lower-case letters, "

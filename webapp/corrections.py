@@ -7,7 +7,7 @@
     GET  /archive/letters/<id>/revisions/<name>             a file as it was before a change
 
 Each save replaces the page's transcript file (`page-NNN.txt`, or the file of that page
-with another zero padding, `page-01.txt`) through the writer queue (indexer.lifecycle keeps
+with another zero padding, `page-01.txt`) through the writer queue (indexer.archive.lifecycle keeps
 the text it replaces in the letter's `history/`, with who and when), then re-indexes the
 letter.
 """
@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from indexer import lifecycle
-from indexer.extract.text import read_text
+from indexer.archive import lifecycle
+from indexer.ingest.extract.text import read_text
 
 from .archivist import folder_or_404, indexed, letter_or_processing, wait_for
 from .auth import current_name

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer.metadata.countries import country_name
-from indexer.metadata.language import language_name
+from indexer.ingest.metadata.countries import country_name
+from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES
 from indexer.search import FACETS, Facet, FacetValue, SearchRequest, SearchResult
 

@@ -28,8 +28,8 @@ def on_starting(server) -> None:
     from indexer.archive import Archive
     from indexer.config import resolve_paths
     from indexer.engines import open_engine
-    from indexer.extract import pdftext
-    from indexer.pipeline import Reader
+    from indexer.ingest.extract import pdftext
+    from indexer.ingest.reader import Reader
     from indexer.repair import repair
 
     paths = resolve_paths()

@@ -4,7 +4,7 @@
     /letters/<id>/pages/<n>/image/screen.jpg   1400 px wide (never enlarged)
     /letters/<id>/pages/<n>/image/full.jpg     the scan at its own size (PDF pages at RENDER_DPI)
 
-Only a page the index knows can be served: the id must match ID_PATTERN, the page number
+Only a page the index knows can be served: the id must be a letter id (`is_id`), the page number
 must be a page of that letter, and the file is the one `page_source` finds inside the
 letter's folder (it refuses paths that leave it).  Derivatives live under
 CACHE_DIR/images/<id>/, named by a key over the letter's fingerprint and the source file's
@@ -23,8 +23,8 @@ from flask import Blueprint, Response, current_app, request, send_file
 from PIL import Image
 
 from indexer.errors import MissiveError
-from indexer.extract import RENDER_DPI, load_page_image
-from indexer.pages import page_source
+from indexer.ingest.extract import RENDER_DPI, load_page_image
+from webapp.pages import page_source
 
 from .db import get_archive
 from .errors import api_error

@@ -1,7 +1,7 @@
 """The app's background work: one thread reads new drafts, one thread writes.
 
 - The *processing* queue (one thread) reads each uploaded draft: extraction and OCR, with
-  its progress in `instance/jobs/<id>.json` (indexer.processing), which every worker
+  its progress in `instance/jobs/<id>.json` (indexer.ingest.processing), which every worker
   process can read.
 - The *writer* queue (one thread) makes every change to the archive's existing letters and
   to the index (indexer.writer.apply, inside the index's file lock, so one writer across
@@ -22,8 +22,8 @@ from flask import Flask, current_app
 from indexer.archive import Archive
 from indexer.engines import IndexMissing, open_engine
 from indexer.errors import MissiveError
-from indexer.pipeline import Reader
-from indexer.processing import JobFiles, is_alive, process_draft
+from indexer.ingest.processing import JobFiles, is_alive, process_draft
+from indexer.ingest.reader import Reader
 from indexer.records import Letter
 from indexer.writer import Change, Written, apply
 

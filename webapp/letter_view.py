@@ -20,8 +20,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.engines import Marks
-from indexer.metadata.countries import country_name
-from indexer.metadata.language import language_name
+from indexer.ingest.metadata.countries import country_name
+from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES
 from indexer.search import QueryError
 from indexer.search.snippets import match_spans

@@ -13,12 +13,12 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from indexer.archive import ID_PATTERN
+from indexer.archive import is_id
 from indexer.errors import MissiveError
-from indexer.metadata.countries import country_name
-from indexer.metadata.language import language_name
-from indexer.pages import page_words
+from indexer.ingest.metadata.countries import country_name
+from indexer.ingest.metadata.language import language_name
 from indexer.records import RELATIONS
+from webapp.pages import page_words
 
 from .db import get_archive, get_search
 
@@ -46,7 +46,7 @@ class LetterNotFound(Exception):
 # -- lookups -------------------------------------------------------------------------------
 def load_letter(letter_id: str) -> dict[str, Any]:
     """The stored metadata of a letter; LetterNotFound for a bad or unknown id."""
-    if not ID_PATTERN.fullmatch(letter_id):
+    if not is_id(letter_id):
         raise LetterNotFound(
             404,
             f"{letter_id[:120]!r} is not a letter id: ids are 1 to 100 lower-case letters, "
@@ -195,7 +195,7 @@ def related_letters(meta: dict[str, Any]) -> list[dict[str, Any]]:
     search = get_search()
     for rel in meta.get("related") or []:
         rid = rel.get("id", "")
-        other = search.get(rid) if ID_PATTERN.fullmatch(rid) else None
+        other = search.get(rid) if is_id(rid) else None
         status = (other or {}).get("status")
         shown = other if status == "published" else None
         out.append(

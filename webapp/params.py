@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
-from indexer.metadata.language import language_name
+from indexer.ingest.metadata.language import language_name
 from indexer.records import DateValue, RecordError
 from indexer.search import FACET_BY_PARAM, PER_PAGE_MAX, SORTS, QueryError, SearchRequest
 

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.metadata.countries import country_name
-from indexer.metadata.language import language_name
+from indexer.ingest.metadata.countries import country_name
+from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES, DateValue, RecordError
 from indexer.search import QueryError, SearchRequest, SearchResult, SearchTimeout
 

@@ -7,7 +7,7 @@
     GET  /archive/letters/<id>/progress.json      the same as JSON, for the page's script
     POST /archive/letters/<id>/process            read a draft again (after a failure)
 
-The files are saved in the archive (indexer.drafts.create_draft: staged, checked by
+The files are saved in the archive (indexer.ingest.drafts.create_draft: staged, checked by
 content, flushed, renamed into place) before the response says so; reading them happens
 afterwards in the background (webapp.jobs).
 """
@@ -26,9 +26,9 @@ from flask import (
     url_for,
 )
 
-from indexer.archive import ID_PATTERN, ArchiveError
-from indexer.drafts import MAX_PAGES, TooLarge, create_draft
+from indexer.archive import ArchiveError, is_id
 from indexer.errors import IngestError
+from indexer.ingest.drafts import MAX_PAGES, TooLarge, create_draft
 
 from .auth import current_name
 from .db import get_archive, get_search
@@ -100,7 +100,7 @@ def upload():
 
 
 def _draft_state(letter_id: str) -> dict:
-    if not ID_PATTERN.fullmatch(letter_id):
+    if not is_id(letter_id):
         abort(404, f"{letter_id[:120]!r} is not a letter id")
     try:
         get_archive().folder(letter_id)

@@ -25,9 +25,14 @@ class ArchiveError(MissiveError):
     """The archive cannot do what was asked; the message says why."""
 
 
+def is_id(text: object) -> bool:
+    """True when `text` is a letter id (the one test of an id, wherever one comes in)."""
+    return isinstance(text, str) and ID_PATTERN.fullmatch(text) is not None
+
+
 def check_id(letter_id: str) -> str:
     """Return `letter_id` if it is a valid id, else raise ArchiveError."""
-    if not isinstance(letter_id, str) or not ID_PATTERN.match(letter_id):
+    if not is_id(letter_id):
         raise ArchiveError(
             f"{letter_id!r} is not a letter id; accepted: 1 to 100 lower-case letters, "
             "digits and hyphens, starting with a letter or digit"
@@ -54,7 +59,7 @@ class Archive:
         if not self.letters_dir.is_dir():
             return []
         return sorted(
-            p.name for p in self.letters_dir.iterdir() if p.is_dir() and ID_PATTERN.match(p.name)
+            p.name for p in self.letters_dir.iterdir() if p.is_dir() and is_id(p.name)
         )
 
     def folder(self, letter_id: str) -> Path:

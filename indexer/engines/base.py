@@ -30,7 +30,7 @@ from ..records import Letter
 if TYPE_CHECKING:
     from ..search import Hit, Ordered, SearchRequest, SearchResult
 
-# Pages that could not be read: (page number, step, why); see indexer.failures.
+# Pages that could not be read: (page number, step, why); see indexer.ingest.failures.
 Failure = tuple[int, str, str]
 # Letters the index could not take: id -> {"fingerprint": ..., "reason": ...}.
 Skips = dict[str, dict[str, str]]

@@ -8,8 +8,8 @@ user types. Adding a facet is one class here and its field in each engine's sche
 
 from __future__ import annotations
 
-from ..metadata.countries import country_code, country_name
-from ..metadata.language import language_name
+from ..ingest.metadata.countries import country_code, country_name
+from ..ingest.metadata.language import language_name
 from ..records import TEXT_SOURCES, Letter
 
 

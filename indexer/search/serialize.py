@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..metadata.countries import country_name
+from ..ingest.metadata.countries import country_name
 from .request import SearchRequest
 from .results import Hit, SearchResult
 

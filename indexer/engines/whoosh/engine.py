@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ...archive.lock import WRITE_TIMEOUT, write_lock
-from ...extract import reason
+from ...ingest.extract import reason
 from ...records import Letter
 from ...search.errors import QueryError
 from ...search.request import SearchRequest

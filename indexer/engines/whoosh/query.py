@@ -13,8 +13,8 @@ from rapidfuzz.distance import OSA
 from whoosh import qparser, query
 from whoosh.reading import IndexReader
 
-from ...metadata.countries import country_code
-from ...metadata.language import language_code
+from ...ingest.metadata.countries import country_code
+from ...ingest.metadata.language import language_code
 from ...records import TEXT_SOURCES, DateValue, RecordError, ymd
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET

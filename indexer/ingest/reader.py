@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..archive import Archive, file_digest, write_atomic
+from ..archive.sidecar import SIDECAR, PageSpec, page_specs, read_sidecar
+from ..errors import IngestError, MissiveError
+from ..records import Letter, Page, Party, Word
 from . import extract
-from .archive import Archive, file_digest, write_atomic
-from .errors import IngestError, MissiveError
 from .extract import ocr, reason
 from .extract.text import read_text
 from .extract.words import read_words
 from .metadata import extract_metadata
-from .records import Letter, Page, Party, Word
-from .sidecar import SIDECAR, PageSpec, page_specs, read_sidecar
 
 _PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
@@ -72,7 +72,7 @@ class OcrCache:
         write_atomic(self.root / f"{key}.json", json.dumps(data).encode())
 
 
-def _page_files(folder: Path) -> dict[int, dict[str, Path]]:
+def page_files(folder: Path) -> dict[int, dict[str, Path]]:
     """Transcripts and word files by page number: {1: {"txt": path, "words": path}}."""
     found: dict[int, dict[str, Path]] = {}
     for path in folder.iterdir():
@@ -94,7 +94,7 @@ def _in_folder(folder: Path, name: str, field: str) -> Path:
     return path
 
 
-def _sources(folder: Path, specs: list[PageSpec]) -> list[tuple[Path, int | None]]:
+def page_sources(folder: Path, specs: list[PageSpec]) -> list[tuple[Path, int | None]]:
     """Page sources in page order: (file, frame) with frame None meaning every frame."""
     if specs:
         return [
@@ -117,10 +117,10 @@ def _sources(folder: Path, specs: list[PageSpec]) -> list[tuple[Path, int | None
 
 
 def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
-    extras = _page_files(folder)
+    extras = page_files(folder)
     specs = page_specs(sidecar, where=f"{folder.name}/{SIDECAR}")
     pages: list[Page] = []
-    for i, (path, frame) in enumerate(_sources(folder, specs)):
+    for i, (path, frame) in enumerate(page_sources(folder, specs)):
         found = extract.read_source(path)
         if frame is not None and not any(sp.frame == frame for sp in found):
             raise IngestError(
@@ -252,7 +252,7 @@ class Reader:
             page.words = result.words
 
     def _finish(self, pending: _Pending) -> Letter:
-        from .lifecycle import last_text_change
+        from ..archive.lifecycle import last_text_change
 
         letter = pending.letter
         _merge_metadata(letter)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from indexer.errors import IngestError
-from indexer.extract import MAX_FRAMES, SourcePage, quiet_library, reason
+from indexer.ingest.extract import MAX_FRAMES, SourcePage, quiet_library, reason
 
 MAX_PIXELS = 120_000_000
 # Pillow warns above this and refuses above twice this; read() turns the warning into a
@@ -22,14 +22,16 @@ _PAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF"}
 # Only TIFF holds pages in its frames; other formats' frames are animation or views.
 _SINGLE_FRAME = {"JPEG", "MPO", "PNG"}
 
-_PAGE_MAGIC = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",
-    b"II*\x00",  # TIFF, little- and big-endian
-    b"MM\x00*",
-    b"II+\x00",  # BigTIFF
-    b"MM\x00+",
-)
+# The page formats' magic bytes, each with the extension its file gets in the archive.
+SIGNATURES = {
+    b"\xff\xd8\xff": ".jpg",  # JPEG
+    b"\x89PNG\r\n\x1a\n": ".png",
+    b"II*\x00": ".tif",  # TIFF, little- and big-endian
+    b"MM\x00*": ".tif",
+    b"II+\x00": ".tif",  # BigTIFF
+    b"MM\x00+": ".tif",
+}
+_PAGE_MAGIC = tuple(SIGNATURES)
 # Formats we recognise only to reject them with a precise message (and catch bombs).
 _OTHER_MAGIC = (
     b"GIF87a",

@@ -15,7 +15,7 @@ from tempfile import TemporaryDirectory
 from PIL import Image, ImageOps
 
 from indexer.errors import IngestError
-from indexer.extract import reason, seconds_setting
+from indexer.ingest.extract import reason, seconds_setting
 from indexer.records import Word
 
 DEFAULT_LANGS = "eng+fra+deu+spa"  # used as far as they are installed

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, check_id, write_atomic
-from .engines import Engine
-from .errors import MissiveError
+from ..archive import Archive, check_id, write_atomic
+from ..engines import Engine
+from ..errors import MissiveError
+from ..records import Letter
+from ..writer import Written, apply
 from .extract import reason
-from .pipeline import Reader
-from .records import Letter
-from .writer import Written, apply
+from .reader import Reader
 
 STALE_AFTER = 15 * 60  # seconds without progress after which a running job counts as dead
 ACTIVE = ("queued", "running")

@@ -11,8 +11,8 @@ from xml.parsers import expat
 
 from indexer.archive.files import write_atomic
 from indexer.errors import IngestError
-from indexer.extract import reason
-from indexer.extract.text import decode_text
+from indexer.ingest.extract import reason
+from indexer.ingest.extract.text import decode_text
 from indexer.records import Word
 
 ACCEPTED_WORDS = "*.words.json, hOCR (ocrx_word spans with bbox), ALTO XML (String elements)"
@@ -218,8 +218,9 @@ def _read_alto(path: Path, data: bytes) -> _Parsed:
     return _Parsed(alto.words, width, height, pixels=unit == "pixel")
 
 
-def _detect(path: Path, data: bytes) -> str:
-    # By content: word files are named freely (.alto, .alto.xml, .xml, .hocr, .html ...).
+def _format(data: bytes) -> str | None:
+    """"json", "alto" or "hocr" by content (word files are named freely: .alto, .alto.xml,
+    .xml, .hocr, .html ...); None for anything else."""
     head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return "json"
@@ -227,7 +228,30 @@ def _detect(path: Path, data: bytes) -> str:
         return "alto"
     if b"ocr_page" in head or b"ocrx_word" in head or b"<html" in head:
         return "hocr"
-    raise _bad(path, "not a word-box file")
+    return None
+
+
+def _detect(path: Path, data: bytes) -> str:
+    found = _format(data)
+    if found is None:
+        raise _bad(path, "not a word-box file")
+    return found
+
+
+def words_suffix(path: Path, *, name: str | None = None) -> str | None:
+    """The archive suffix of a word-box file given beside a letter's pages (`.words.json`,
+    `.alto.xml`, `.hocr`), None for any other file. JSON only by its name (a sidecar is JSON
+    too); ALTO and hOCR by content, hOCR only with its OCR classes (not any HTML). `name`:
+    the file's name as given, when `path` is a staged copy."""
+    path = Path(path)
+    if (name or path.name).endswith(".words.json"):
+        return ".words.json"
+    with open(path, "rb") as fh:
+        data = fh.read(8192)
+    found = _format(data)
+    if found == "hocr" and b"ocr_page" not in data.lower() and b"ocrx_word" not in data.lower():
+        return None
+    return {"alto": ".alto.xml", "hocr": ".hocr"}.get(found or "")
 
 
 def read_words(path: Path, *, width: int | None = None, height: int | None = None) -> list[Word]:

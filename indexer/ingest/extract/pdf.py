@@ -1,7 +1,7 @@
 """PDF letters: describe pages and read their text layers with pypdf, render with pdfium.
 
 The text layers are read in a helper process, each page within a time budget
-(indexer.extract.pdftext); describing the pages (count, size) reads the page tree only,
+(indexer.ingest.extract.pdftext); describing the pages (count, size) reads the page tree only,
 never a content stream, so it is bounded by the file's size.
 """
 
@@ -17,9 +17,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from indexer.errors import IngestError
-from indexer.extract import MAX_FRAMES, RENDER_DPI, SourcePage, quiet_library, reason
-from indexer.extract.image import MAX_PIXELS
-from indexer.extract.pdftext import budget_from_env, read_texts
+from indexer.ingest.extract import MAX_FRAMES, RENDER_DPI, SourcePage, quiet_library, reason
+from indexer.ingest.extract.image import MAX_PIXELS
+from indexer.ingest.extract.pdftext import budget_from_env, read_texts
 
 # pypdf logs a warning for every repair it makes to a damaged file; the outcome that
 # matters (the page's text, or the file's rejection) is reported by our own errors.

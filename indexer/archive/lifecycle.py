@@ -13,15 +13,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, fsync_dir, write_atomic
-from .errors import MissiveError
-from .pipeline import _sources
-from .records import STATUSES, Letter
+from ..errors import MissiveError
+from ..ingest.reader import page_sources
+from ..records import STATUSES, Letter
+from . import Archive, fsync_dir, write_atomic
 from .sidecar import SIDECAR, SidecarError, load_sidecar, parse_sidecar, plain_file_name
 
 HISTORY = "history.jsonl"
 HISTORY_DIR = "history"
-# A page's transcript, with any zero padding, as the reader (indexer.pipeline) finds it.
+# A page's transcript, with any zero padding, as the reader (indexer.ingest.reader) finds it.
 _TRANSCRIPT = re.compile(r"^page-0*(\d+)\.txt$", re.IGNORECASE)
 
 
@@ -136,7 +136,7 @@ def transcript_files(folder: Path, n: int) -> tuple[str, list[str]]:
     number = n
     if by_number and not specs:
         try:
-            transcript_only = not _sources(folder, [])  # as if no page order
+            transcript_only = not page_sources(folder, [])  # as if no page order
         except MissiveError:
             transcript_only = False  # more than one PDF: the reader refuses it anyway
         if transcript_only:

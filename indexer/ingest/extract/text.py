@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from indexer.errors import IngestError
-from indexer.extract import SourcePage, reason
+from indexer.ingest.extract import SourcePage, reason
 
 
 def _cp1252_table() -> dict[int, str]:

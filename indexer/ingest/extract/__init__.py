@@ -35,6 +35,7 @@ __all__ = [
     "describe_source",
     "kinds",
     "load_page_image",
+    "extension",
     "read_source",
     "sniff",
 ]
@@ -132,9 +133,9 @@ def seconds_setting(name: str, default: float) -> float:
 def kinds() -> tuple[SourceKind, ...]:
     """Return the registered source kinds, in the order they are tried."""
     # Imported here so each kind's module can import SourcePage from this package.
-    from indexer.extract.image import ImageSource
-    from indexer.extract.pdf import PdfSource
-    from indexer.extract.text import TextSource
+    from indexer.ingest.extract.image import ImageSource
+    from indexer.ingest.extract.pdf import PdfSource
+    from indexer.ingest.extract.text import TextSource
 
     # Text last: it matches on the name, the others on magic bytes.
     return (PdfSource(), ImageSource(), TextSource())
@@ -161,6 +162,19 @@ def sniff(path: Path) -> str | None:
         return None
     kind = _kind_of(head, path)
     return kind.kind if kind else None
+
+
+def extension(path: Path) -> str:
+    """The extension a page image or PDF gets in the archive, by its content: ".pdf",
+    ".jpg", ".png" or ".tif"; ".img" for another format `read_source` accepts."""
+    from .image import SIGNATURES
+
+    path = Path(path)
+    head = _head(path)
+    kind = _kind_of(head, path)
+    if kind is not None and kind.kind == "pdf":
+        return ".pdf"
+    return next((ext for magic, ext in SIGNATURES.items() if head.startswith(magic)), ".img")
 
 
 def _pick(path: Path) -> SourceKind:

@@ -40,7 +40,7 @@ class PageText:
 
 def budget_from_env() -> float:
     """The per-page budget in seconds: $MISSIVE_PDF_TEXT_BUDGET, else DEFAULT_BUDGET_S."""
-    from indexer.extract import seconds_setting  # the package imports its kinds lazily
+    from indexer.ingest.extract import seconds_setting  # the package imports its kinds lazily
 
     return seconds_setting(BUDGET_ENV, DEFAULT_BUDGET_S)
 
@@ -57,7 +57,7 @@ class _Helper:
         root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.extract.pdftext"],
+            [sys.executable, "-m", "indexer.ingest.extract.pdftext"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -202,7 +202,7 @@ def _serve() -> None:
 
     from pypdf import PdfReader
 
-    from indexer.extract import reason
+    from indexer.ingest.extract import reason
 
     def why(exc: Exception) -> str:
         # Parser messages quote the damaged bytes: keep a short, printable line.

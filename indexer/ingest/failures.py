@@ -10,7 +10,7 @@ cached, so each reading tries them afresh.
 
 from __future__ import annotations
 
-from .engines import Engine, Failure, IndexMissing
+from ..engines import Engine, Failure, IndexMissing
 
 STEPS = {"ocr": "OCR", "pdf-text": "PDF text layer"}
 SHOWN = 3  # failures spelt out per letter in `check`; the review page lists them all

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, file_digest
-from .errors import MissiveError
-from .extract import ocr
-from .extract.words import read_words
-from .pipeline import OcrCache, _page_files
-from .records import Word
+from indexer.archive import Archive, file_digest
+from indexer.errors import MissiveError
+from indexer.ingest.extract import ocr
+from indexer.ingest.extract.words import read_words
+from indexer.ingest.reader import OcrCache, page_files
+from indexer.records import Word
 
 
 def page_meta(meta: dict[str, Any], n: int) -> dict[str, Any] | None:
@@ -39,7 +39,7 @@ def page_words(
     if not page:
         return []
     folder = archive.folder(meta["id"])
-    files = _page_files(folder).get(n, {})
+    files = page_files(folder).get(n, {})
     if "words" in files:
         return read_words(files["words"], width=page.get("width"), height=page.get("height"))
     if page.get("origin") != "ocr" or not page.get("image"):

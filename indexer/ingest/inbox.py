@@ -4,13 +4,13 @@ Like a scanner's "consume" folder. Each file directly in the inbox is one letter
 sub-folder is one letter made of the files in it; names starting with `.` or `~` are left
 alone. An entry is taken once its size and modification time (for a folder: every file's)
 have stayed the same for `settle` seconds, so a file still being copied is left alone. It
-is then saved into the archive as a draft (indexer.drafts), moved to `inbox/done/`, and
+is then saved into the archive as a draft (indexer.ingest.drafts), moved to `inbox/done/`, and
 read and indexed. An entry that cannot be ingested is moved to `inbox/failed/` with a
 one-line `<name>.error.txt` saying why. Nothing is deleted: an entry leaves the inbox only
 by a rename, after its draft is on disk.
 
-No limit on bytes (nothing crosses HTTP); a draft's own limits hold (indexer.drafts:
-MAX_PAGES pages, MAX_TRANSCRIPT_BYTES per transcript; indexer.extract: pixels and frames).
+No limit on bytes (nothing crosses HTTP); a draft's own limits hold (indexer.ingest.drafts:
+MAX_PAGES pages, MAX_TRANSCRIPT_BYTES per transcript; indexer.ingest.extract: pixels and frames).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from .archive import Archive, file_digest, fsync_dir, write_atomic
+from ..archive import Archive, file_digest, fsync_dir, write_atomic
+from ..engines import Engine
+from ..errors import IngestError, MissiveError
 from .drafts import added_record, create_draft, is_provisional
-from .engines import Engine
-from .errors import IngestError, MissiveError
 from .extract import reason
-from .pipeline import Reader
 from .processing import JobFiles, process_draft
+from .reader import Reader
 
 DONE = "done"
 FAILED = "failed"

@@ -1,10 +1,7 @@
-"""The archive's metadata file `letter.json`, read into a Letter and written back.
-
-Every value is checked here, and only here: a sidecar either becomes a Letter or raises a
-SidecarError whose one line names the file, the field, what is wrong and what is
-accepted (`2009-x/letter.json: related: 5 is a number, not a list; accepted: ...`). The
-rest of the program relies on that: no value of the wrong kind gets past this module.
-JSON null, or an empty string, counts as not given.
+"""The fields of `letter.json`, each checked: what kind of value it takes, and the one-line
+error naming the file, the field, what is wrong and what is accepted when it is not that
+(`2009-x/letter.json: related: 5 is a number, not a list; accepted: ...`). JSON null, or an
+empty string, counts as not given. `sidecar` reads a whole file with these checks.
 """
 
 from __future__ import annotations
@@ -12,21 +9,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .archive import ID_PATTERN
-from .errors import MissiveError
-from .records import (
+from ..errors import MissiveError
+from ..records import (
     RELATIONS,
-    STATUSES,
     DateValue,
-    Letter,
     Party,
     Provenance,
     RecordError,
     Related,
 )
+from .folders import is_id
 
 SIDECAR = "letter.json"
 MAX_SIDECAR_BYTES = 1024 * 1024  # metadata, not text: no honest sidecar comes near
@@ -139,7 +133,7 @@ class _Checker:
 
 
 def _country(check: _Checker, field: str, value: str) -> str:
-    from .metadata.countries import country_code
+    from ..ingest.metadata.countries import country_code
 
     code = country_code(value)
     if not code:
@@ -216,7 +210,7 @@ def _related(check: _Checker, raw: Any) -> list[Related]:
         field = f"related[{i}]"
         rel = check.obj(field, rel, '{"id": "<letter id>", "relation": "see-also"}')
         rid = rel.get("id")
-        if not isinstance(rid, str) or not ID_PATTERN.match(rid):
+        if not is_id(rid):
             raise check.bad(f"{field}.id", f"{_show(rid)} is not a letter id", LETTER_ID)
         relation = rel.get("relation")
         if relation is None:
@@ -304,110 +298,3 @@ def plain_file_name(value: Any) -> str | None:
 def page_specs(data: dict[str, Any], *, where: str = SIDECAR) -> list[PageSpec]:
     """The sidecar's explicit page order (empty when it gives none); SidecarError if bad."""
     return _page_specs(_Checker(where), data.get("pages"))
-
-
-def parse_sidecar(data: Any, letter: Letter, *, path: str = SIDECAR) -> None:
-    """Fill `letter` from sidecar data, marking each given value as the archivist's.
-
-    Raises SidecarError (one line: file, field, what is wrong, what is accepted) for any
-    value of the wrong kind or shape; `letter` is then left as it was.
-    """
-    check = _Checker(path)
-    if not isinstance(data, dict):
-        raise check.not_a("top level", data, "an object", 'a JSON object such as {"title": "..."}')
-    texts = {key: check.text(key, data.get(key)) for key in TEXT_FIELDS}
-    date = _date(check, data.get("date"))
-    sender = data.get("sender")
-    sender = Party() if sender in _ABSENT else _party(check, "sender", sender)
-    recipients = _parties(check, data.get("recipient"))
-    languages = _languages(check, data.get("languages"))
-    related = _related(check, data.get("related"))
-    _page_specs(check, data.get("pages"))
-    status = data.get("status")
-    if status in _ABSENT:
-        status = "published"
-    if not isinstance(status, str) or status not in STATUSES:
-        raise check.bad("status", f"{_show(status)} is not a status", ", ".join(STATUSES))
-    withdrawn = _withdrawn(check, data.get("withdrawn"))
-    _added(check, data.get("added"))
-
-    # Every value is good: fill the letter.
-    prov = letter.provenance
-    for key, value in texts.items():
-        if value is not None:
-            setattr(letter, key, value)
-            prov[key] = _GIVEN
-    if date is not None:
-        letter.date = date
-        prov["date"] = _GIVEN
-    letter.sender, letter.recipients = sender, recipients
-    for role, parties in (("sender", [letter.sender]), ("recipient", letter.recipients)):
-        for party in parties[:1]:
-            for key in PARTY_FIELDS:
-                if getattr(party, key):
-                    prov[f"{role}.{key}"] = _GIVEN
-    if languages:
-        letter.languages = languages
-        prov["languages"] = _GIVEN
-    letter.related.extend(related)
-    letter.status = status
-    letter.withdrawn = withdrawn
-    letter.extra = {k: v for k, v in data.items() if k not in KNOWN}
-
-
-def load_sidecar(folder: Path) -> Any:
-    """The parsed JSON of `folder/letter.json` ({} when absent), not yet checked."""
-    path = folder / SIDECAR
-    where = f"{folder.name}/{SIDECAR}"
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_SIDECAR_BYTES + 1)
-    except FileNotFoundError:
-        return {}  # no sidecar: nothing given
-    except OSError as exc:
-        raise SidecarError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_SIDECAR_BYTES:
-        raise SidecarError(
-            f"{where}: the file is over {MAX_SIDECAR_BYTES // 1024} KB; accepted: at most "
-            f"{MAX_SIDECAR_BYTES // 1024} KB of metadata (texts belong in page-NNN.txt files)"
-        )
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, JSONDecodeError, ...
-        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise SidecarError(
-            f"{where}: not valid UTF-8 JSON ({detail}); accepted: a JSON object in UTF-8"
-        ) from None
-
-
-def read_sidecar(folder: Path, letter: Letter) -> dict[str, Any]:
-    """Read `folder/letter.json` into `letter`; return the raw data ({} when absent)."""
-    data = load_sidecar(folder)
-    parse_sidecar(data, letter, path=f"{folder.name}/{SIDECAR}")
-    return data
-
-
-def letter_to_sidecar(letter: Letter) -> dict[str, Any]:
-    """Return the sidecar data for what the archivist gave (not what was extracted)."""
-    given = {k for k, p in letter.provenance.items() if p.source == "archivist"}
-    out: dict[str, Any] = {}
-    for key in ("title", "date_as_written", "collection", "rights", "notes"):
-        if key in given and getattr(letter, key):
-            out[key] = getattr(letter, key)
-    if "date" in given and letter.date:
-        out["date"] = str(letter.date)
-    for role, party in (("sender", letter.sender), ("recipient", letter.recipient)):
-        fields = {k: getattr(party, k) for k in PARTY_FIELDS if f"{role}.{k}" in given}
-        fields = {k: v for k, v in fields.items() if v}
-        if fields:
-            out[role] = fields
-    if "languages" in given and letter.languages:
-        out["languages"] = letter.languages
-    if letter.related:
-        out["related"] = [r.to_dict() for r in letter.related]
-    if letter.status != "published":
-        out["status"] = letter.status
-    if letter.withdrawn:
-        out["withdrawn"] = letter.withdrawn
-    out.update(letter.extra)
-    return out
