@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from .errors import MissiveError
 from .querytree import (
     TEXT_FIELDS,
     VALUE_FIELDS,
@@ -28,30 +27,14 @@ from .querytree import (
     any_of,
 )
 from .records import TEXT_SOURCES, DateValue, RecordError
+from .search.errors import QueryError  # a MissiveError; `position`: the character at fault
 
 MAX_LENGTH = 1000  # characters of one query
 MAX_DEPTH = 32  # brackets inside brackets
 
-# The field names a query may use, each with the field it stands for.
-FIELDS = {
-    "title": "title",
-    "text": "text",
-    "content": "text",
-    "sender": "sender",
-    "from": "sender",
-    "recipient": "recipient",
-    "to": "recipient",
-    "place": "place",
-    "country": "country",
-    "recipient_country": "recipient_country",
-    "language": "language",
-    "lang": "language",
-    "source": "source",
-    "collection": "collection",
-    "date": "date",
-    "year": "year",
-    "id": "id",
-}
+# The field names a query may use: each field by its own name, and the short forms.
+ALIASES = {"content": "text", "from": "sender", "to": "recipient", "lang": "language"}
+FIELDS = {f: f for f in (*TEXT_FIELDS, *VALUE_FIELDS, "date", "year", "id")} | ALIASES
 _ACCEPTED_FIELDS = ", ".join(
     name + "".join(f" ({a})" for a, f in FIELDS.items() if f == name and a != name)
     for name in dict.fromkeys(FIELDS.values())
@@ -64,15 +47,6 @@ _FUZZY = re.compile(r"(?P<text>[^~]+)~(?P<distance>[0-9])?(?:/(?P<prefix>[0-9]+)
 _SLOP = re.compile(r"~([0-9]+)")
 _ISO = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD"
-
-
-class QueryError(MissiveError):
-    """A query cannot be read or run; the message says where, what is wrong and what is
-    accepted.  `position`: the 1-based character it concerns, when there is one."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.position = position
 
 
 def parse(text: str) -> Node:
@@ -278,7 +252,7 @@ class _Reader:
             return Fuzzy(field, m["text"], distance, int(m["prefix"] or 0))
         if "*" in text or "?" in text:
             return self.wildcard(field, text, at)
-        return Term(field, text)
+        return Term(field, text, span=(at, end))
 
     def wildcard(self, field: str | None, text: str, at: int) -> Node:
         if not text.strip("*?"):

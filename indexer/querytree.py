@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from dataclasses import field as _field
 
 from .records import DateValue
 
@@ -51,6 +52,9 @@ class Term(Node):
 
     field: str | None
     text: str
+    # Where the text stands in the query string read (start, end), for suggestions that
+    # replace a word in place; not part of what the term means.
+    span: tuple[int, int] | None = _field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         if self.field in VALUE_FIELDS:

@@ -1,4 +1,5 @@
-"""The search syntax: parse a query string into a Whoosh query, rewrite and guard it.
+"""A query string as the Whoosh query to run: read by Missive's query language
+(indexer.querylang), translated (translate), then guarded and rewritten for matching.
 
 The Whoosh engine's own: the rest of Missive hands it a query string and gets back letters."""
 
@@ -10,15 +11,13 @@ from collections.abc import Callable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh import qparser, query
+from whoosh import query
 from whoosh.reading import IndexReader
 
-from ...ingest.metadata.countries import country_code
-from ...ingest.metadata.language import language_code
-from ...records import TEXT_SOURCES, DateValue, RecordError, ymd
+from ... import querylang
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET
-from .schema import QUERY_FIELDS
+from .translate import TITLE_BOOST, to_whoosh
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
 # EXPANSION_BUDGET (indexer.engines): distinct words all the wildcard and fuzzy terms of one
@@ -26,110 +25,6 @@ EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand fo
 # it bounds a query's cost by count, the same on every machine.  Over 5,000 synthetic
 # letters `a* OR b* OR ... w*` stands for 5,351 words and takes 3.1 s; 1,000 words take
 # about 1 s (benchmarks/limits.py).
-TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
-
-
-class OcrTerm(query.FuzzyTerm):
-    """A word that also matches forms within a small edit distance (OCR slips)."""
-
-    def __init__(self, fieldname, text, boost=1.0, **_ignored):
-        n = len(text)
-        maxdist = 0 if n <= 3 else 1 if n <= 6 else 2
-        super().__init__(fieldname, text, boost=boost * 0.8, maxdist=maxdist, prefixlength=1)
-
-
-class _Parser(qparser.QueryParser):
-    """Routes expanding terms to the unstemmed field; in OCR mode, adds fuzzy twins."""
-
-    def __init__(self, schema, *, ocr: bool):
-        super().__init__(None, schema)
-        self.add_plugin(qparser.MultifieldPlugin(["content", "title"], {"title": TITLE_BOOST}))
-        self.ocr = ocr
-
-    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
-        args = dict(boost=boost, tokenize=tokenize, removestops=removestops)
-        if fieldname == "content" and termclass is not query.Term:
-            # Wildcards and fuzzy terms must expand against real word forms, not stems.
-            return super().term_query("exact", text, termclass, **args)
-        q = super().term_query(fieldname, text, termclass, **args)
-        if self.ocr and fieldname == "content" and termclass is query.Term and q is not None:
-            twin = super().term_query("exact", text, OcrTerm, **args)
-            if twin is not None:
-                return query.Or([q, twin])
-        return q
-
-
-def make_parser(schema, *, ocr: bool = False) -> qparser.QueryParser:
-    parser = _Parser(schema, ocr=ocr)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    # + and - mark required and excluded words only at the start of a word: "co-chair"
-    # and ids such as 2009-02-16-pakistan-mofa stay whole.
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
-    parser.add_plugin(qparser.GtLtPlugin())
-    aliases: dict[str, list[str]] = {}
-    for name, target in QUERY_FIELDS.items():
-        if name != target:
-            aliases.setdefault(target, []).append(name)
-    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
-    return parser
-
-
-def _date_range(start: str | None, end: str | None) -> query.Query:
-    """Letters whose date range overlaps [start, end] (each end a partial ISO date)."""
-    try:
-        lo = DateValue.parse(start).start if start else None
-        hi = DateValue.parse(end).end if end else None
-    except RecordError as exc:
-        raise QueryError(f"date: {exc}") from None
-    parts = []
-    if hi is not None:
-        parts.append(query.NumericRange("date_start", None, ymd(hi)))
-    if lo is not None:
-        parts.append(query.NumericRange("date_end", ymd(lo), None))
-    return query.And(parts) if parts else query.Every("date_start")
-
-
-def _code(kind: str, text: str) -> str:
-    if kind in ("country", "recipient_country"):
-        code = country_code(text)
-        if not code:
-            raise QueryError(
-                f"{kind}:{text} is not a country; use an ISO 3166-1 code such as PK "
-                "or a country name such as Pakistan"
-            )
-        return code
-    if kind == "language":
-        code = language_code(text)
-        if not code:
-            raise QueryError(
-                f"language:{text} is not a language; use an ISO 639-1 code such as en or a name"
-            )
-        return code
-    if kind == "source":
-        value = text.lower()
-        if value not in TEXT_SOURCES:
-            raise QueryError(f"source:{text} is unknown; accepted: {', '.join(TEXT_SOURCES)}")
-        return value
-    return text
-
-
-def _rewrite(q: query.Query) -> query.Query:
-    if isinstance(q, query.Term) and q.fieldname == "date":
-        return _date_range(q.text, q.text)
-    if isinstance(q, query.TermRange) and q.fieldname == "date":
-        return _date_range(q.start, q.end)
-    if isinstance(q, query.Term) and q.fieldname in (
-        "country",
-        "recipient_country",
-        "language",
-        "source",
-    ):
-        return query.Term(q.fieldname, _code(q.fieldname, q.text), boost=q.boost)
-    if getattr(q, "error", None):
-        raise QueryError(f"the query could not be read: {q.error}")
-    if q.is_leaf():
-        return q
-    return q.apply(_rewrite)
 
 
 def _leaves(q: query.Query, *, negated: bool = False):
@@ -244,8 +139,8 @@ def _expand(
         else:
             words = list(itertools.islice(q._btexts(reader), EXPANSION_LIMIT + 1))
         if len(words) > EXPANSION_LIMIT:
-            raise QueryError(
-                f"'{q}' matches more than {EXPANSION_LIMIT} different words; "
+            raise QueryTooBroad(
+                f"'{_as_typed(q)}' matches more than {EXPANSION_LIMIT} different words; "
                 "add more letters before the * or ?"
             )
         budget.spend(q, len(words))
@@ -272,22 +167,9 @@ def expand(
 
 
 def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
-    """Parse the search syntax into a Whoosh query (Every() for an empty query)."""
-    text = (text or "").strip()
-    if not text:
-        return query.Every()
-    if len(text) > 1000:
-        raise QueryError("the query is longer than 1000 characters; shorten it")
-    try:
-        q = make_parser(schema, ocr=ocr).parse(text)
-    except Exception as exc:  # Whoosh's parser raises assorted errors on odd syntax
-        raise QueryError(
-            f"the query could not be read ({exc}); check quotes and brackets"
-        ) from None
-    q = _rewrite(q)
-    if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
-        raise QueryError("the query has no words to search for")
-    return q
+    """Read a query in Missive's query language (indexer.querylang) into a Whoosh query
+    (Every() for an empty query); QueryError names the character at fault."""
+    return to_whoosh(querylang.parse(text), schema, ocr=ocr)
 
 
 GRAM_FIELDS = {"content": "grams", "title": "title_grams"}

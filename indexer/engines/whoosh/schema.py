@@ -9,6 +9,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
+from ...querylang import FIELDS
 from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
@@ -126,23 +127,7 @@ def make_schema() -> fields.Schema:
     return LetterSchema()
 
 
-# The search syntax's field names, mapped to schema fields.
-QUERY_FIELDS = {
-    "title": "title",
-    "text": "content",
-    "content": "content",
-    "sender": "sender",
-    "from": "sender",
-    "recipient": "recipient",
-    "to": "recipient",
-    "place": "place",
-    "country": "country",
-    "recipient_country": "recipient_country",
-    "language": "language",
-    "lang": "language",
-    "source": "source",
-    "collection": "collection",
-    "year": "years",
-    "date": "date",
-    "id": "id",
-}
+# The query language's fields held under another name in the index.
+SCHEMA_FIELD = {"text": "content", "year": "years"}
+# Each field name of the query language (aliases too), mapped to its schema field.
+QUERY_FIELDS = {name: SCHEMA_FIELD.get(field, field) for name, field in FIELDS.items()}
