@@ -16,7 +16,7 @@ from .config import Paths, resolve_paths
 from .engines import open_engine
 from .errors import MissiveError
 from .ingest.reader import Reader
-from .search import SearchRequest
+from .search import SearchRequest, SearchResult
 from .search.serialize import result_json
 
 
@@ -358,7 +358,12 @@ def search(
         letter_url = (lambda i: f"{site}/letters/{i}") if site else None
         data = result_json(result, letter_url=letter_url)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_result(result)
+
+
+def _print_result(result: SearchResult) -> None:
+    """A search result as lines for a terminal: hits with snippets, sender countries."""
     click.echo(f"{result.total} letters")
     if result.did_you_mean:
         click.echo(f"Did you mean: {result.did_you_mean}")

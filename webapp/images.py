@@ -14,14 +14,13 @@ size and modification time, so a changed scan gets a new derivative; the key is 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
 from PIL import Image
 
+from indexer.archive import atomic_file
 from indexer.errors import MissiveError
 from indexer.ingest.extract import RENDER_DPI, load_page_image
 from webapp.pages import page_source
@@ -81,18 +80,13 @@ def _make(source: Path, frame: int, size: str, target: Path) -> None:
         # half the time (47 against 110 ms for a 2000 px scan to 1400 px).
         img = img.resize((width, height), resample=Image.Resampling.HAMMING)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            # Baseline, not progressive: a progressive encode took 4 times as long (110 ms
-            # against 25 ms for a 1400 px page) for little gain on a local network.
-            # Optimised Huffman tables hold the whole image in libjpeg and in Pillow's
-            # buffer (350 MB more for a 120 MP scan) to save a few per cent: not for "full".
-            img.save(fh, "JPEG", quality=quality, optimize=width is not None)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # A cache: replaced whole or not at all, not flushed to disk (a crash only costs a redo).
+    with atomic_file(target, durable=False) as fh:
+        # Baseline, not progressive: a progressive encode took 4 times as long (110 ms
+        # against 25 ms for a 1400 px page) for little gain on a local network.
+        # Optimised Huffman tables hold the whole image in libjpeg and in Pillow's
+        # buffer (350 MB more for a 120 MP scan) to save a few per cent: not for "full".
+        img.save(fh, "JPEG", quality=quality, optimize=width is not None)
     # Derivatives of an older version of the same page and size are of no further use.
     prefix = target.name.rsplit("-", 1)[0] + "-"
     for old in target.parent.glob(f"{prefix}*.jpg"):
