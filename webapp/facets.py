@@ -1,6 +1,7 @@
 """Facets, filter chips and year histograms, ready for a template.
 
-The search core counts facet values; this module decides how they are shown and computes,
+The search core counts facet values; the facets (indexer.search.facets) give their titles
+and value labels; this module decides how they are shown and computes,
 on the server, the URL each value links to: a facet value is a toggle (selecting it adds the
 filter, selecting it again removes it) and each active filter is a chip whose link removes
 it. Templates only print what is here, so the pages work without JavaScript.
@@ -11,20 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer.ingest.metadata.countries import country_name
-from indexer.ingest.metadata.language import language_name
-from indexer.records import TEXT_SOURCES
 from indexer.search import FACETS, Facet, FacetValue, SearchRequest, SearchResult
 
 from .params import PER_PAGE, url_with
 
-TITLES = {
-    "sender_country": "Sender country",
-    "year": "Year",
-    "language": "Language",
-    "text_source": "Text source",
-    "recipient": "Recipient",
-}
 SHOWN = 8  # values shown before the rest are folded into "more"
 
 
@@ -65,7 +56,7 @@ class FacetView:
             )
             for v in values
         ]
-        return cls(facet.name, facet.param, TITLES.get(facet.name, facet.name), items)
+        return cls(facet.name, facet.param, facet.title, items)
 
     @property
     def selected(self) -> list[FacetItem]:
@@ -98,16 +89,6 @@ class Chip:
     remove_url: str
 
 
-def _filter_label(param: str, value: str) -> str:
-    if param == "country":
-        return country_name(value) or value
-    if param == "language":
-        return language_name(value) or value
-    if param == "source":
-        return TEXT_SOURCES.get(value, value)
-    return value
-
-
 def chips(req: SearchRequest, path: str = "/search", per_page: int = PER_PAGE) -> list[Chip]:
     """The request's active filters (not the query itself), each with its remove link."""
     out = []
@@ -115,8 +96,8 @@ def chips(req: SearchRequest, path: str = "/search", per_page: int = PER_PAGE) -
         for value in req.filters.get(facet.param, []):
             out.append(
                 Chip(
-                    TITLES[facet.name],
-                    _filter_label(facet.param, value),
+                    facet.title,
+                    facet.label(value),
                     url_with(req, path, remove=(facet.param, value), per_page=per_page),
                 )
             )
