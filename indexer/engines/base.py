@@ -166,7 +166,7 @@ class Engine(ABC):
 
     @abstractmethod
     def get(self, letter_id: str) -> dict[str, Any] | None:
-        """One letter's stored metadata (indexer.documents.letter_meta) with `pages_text`
+        """One letter's stored metadata (indexer.search.meta.letter_meta) with `pages_text`
         and `fingerprint`, or None when it is not indexed."""
 
     @abstractmethod
