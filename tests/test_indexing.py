@@ -165,7 +165,8 @@ def test_add_rejects_unknown_files_and_writes_nothing(env, tmp_path):
     env.build()
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x00\x01\x02garbage\xff" * 10)
-    with pytest.raises(IngestError, match=r"^junk.bin: not a page image, PDF or plain-text transcript; accepted: "):
+    refusal = r"^junk.bin: not a page image, PDF or plain-text transcript; accepted: "
+    with pytest.raises(IngestError, match=refusal):
         indexing.add(env.archive, env.engine, env.reader, [junk])
     assert env.archive.ids() == ["alpha"]
     assert not any((env.archive.letters_dir / ".staging").glob("*"))

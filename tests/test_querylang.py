@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import MissiveError
-from indexer.querylang import OPERATORS, QueryError, parse
-from indexer.querytree import (
+from indexer.search.querylang import OPERATORS, QueryError, parse
+from indexer.search.querytree import (
     TEXT_FIELDS,
     And,
     DateRange,

@@ -1,5 +1,5 @@
 """A query string as the Whoosh query to run: read by Missive's query language
-(indexer.querylang), translated (translate), then guarded and rewritten for matching.
+(indexer.search.querylang), translated (translate), then guarded and rewritten for matching.
 
 The Whoosh engine's own: the rest of Missive hands it a query string and gets back letters."""
 
@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from whoosh import query
 from whoosh.reading import IndexReader
 
-from ... import querylang
+from ...search import querylang
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET
 from .translate import TITLE_BOOST, to_whoosh
@@ -167,7 +167,7 @@ def expand(
 
 
 def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
-    """Read a query in Missive's query language (indexer.querylang) into a Whoosh query
+    """Read a query in Missive's query language (indexer.search.querylang) into a Whoosh query
     (Every() for an empty query); QueryError names the character at fault."""
     return to_whoosh(querylang.parse(text), schema, ocr=ocr)
 

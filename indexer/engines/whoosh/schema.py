@@ -9,7 +9,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
-from ...querylang import FIELDS
+from ...search.querylang import FIELDS
 from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
@@ -113,7 +113,7 @@ class LetterSchema(fields.SchemaClass):
     pages_text = fields.STORED()  # list of page texts, for snippets per page
     fingerprint = fields.STORED()  # content hash of the archive folder
     page_count = fields.STORED()
-    # Pages that could not be read ([page, step, why], indexer.failures); `failed` marks
+    # Pages that could not be read ([page, step, why], indexer.ingest.failures); `failed` marks
     # their letters, so `check` and `update` find them without reading every letter.
     failures = fields.STORED()
     failed = fields.ID()

@@ -1,4 +1,4 @@
-"""A Missive query tree (indexer.querytree) as the Whoosh query the index answers.
+"""A Missive query tree (indexer.search.querytree) as the Whoosh query the index answers.
 
 Words go through each field's Whoosh analyzer exactly as Whoosh's own query parser sends
 them (stems, folded accents; a word that splits, such as "co-chair", becomes a phrase);
@@ -12,7 +12,9 @@ import datetime as dt
 
 from whoosh import qparser, query
 
-from ...querytree import (
+from ...records import ymd
+from ...search.errors import QueryError
+from ...search.querytree import (
     And,
     DateRange,
     Everything,
@@ -26,8 +28,6 @@ from ...querytree import (
     Wildcard,
     Year,
 )
-from ...records import ymd
-from ...search.errors import QueryError
 from .schema import SCHEMA_FIELD
 
 TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as _field
 
-from .records import DateValue
+from ..records import DateValue
 
 # Fields searched as words (analysed by the engine); None in a node means "the letter's
 # text and its title", the fields a bare word searches.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..records import TEXT_SOURCES, DateValue, RecordError
+from .errors import QueryError  # a MissiveError; `position`: the character at fault
 from .querytree import (
     TEXT_FIELDS,
     VALUE_FIELDS,
@@ -26,8 +28,6 @@ from .querytree import (
     all_of,
     any_of,
 )
-from .records import TEXT_SOURCES, DateValue, RecordError
-from .search.errors import QueryError  # a MissiveError; `position`: the character at fault
 
 MAX_LENGTH = 1000  # characters of one query
 MAX_DEPTH = 32  # brackets inside brackets
@@ -359,7 +359,7 @@ def _code(field: str, text: str, start: int) -> str:
     shown = f"{field}:{text}"
     where = f"at character {start + 1}"
     if field in ("country", "recipient_country"):
-        from .ingest.metadata.countries import country_code  # the metadata package is heavy
+        from ..ingest.metadata.countries import country_code  # the metadata package is heavy
 
         code = country_code(text)
         if not code:
@@ -370,7 +370,7 @@ def _code(field: str, text: str, start: int) -> str:
             )
         return code
     if field == "language":
-        from .ingest.metadata.language import language_code
+        from ..ingest.metadata.language import language_code
 
         code = language_code(text)
         if not code:
