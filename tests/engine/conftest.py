@@ -128,6 +128,12 @@ def small_index(engine_choice, tmp_path) -> Iterator[Callable[..., SmallIndex]]:
         small.engine.close()
 
 
+def need(engine: Engine, feature: str) -> None:
+    """Skip the test unless the engine has `feature` (a field of `Features`)."""
+    if not getattr(engine.features, feature):
+        pytest.skip(f"the {engine.features.name} engine has no {feature}")
+
+
 def search(engine: Engine, q: str = "", **kw) -> SearchResult:
     kw.setdefault("per_page", 100)
     return engine.search(SearchRequest(q=q, **kw))

@@ -118,11 +118,19 @@ def test_a_wildcard_standing_for_too_many_words_is_refused(engine):
         search(engine, "*")
 
 
-def _within(corpus, word: str, edits: int) -> set[str]:
-    return scan.having(
-        corpus.published.values(),
-        lambda x: any(scan.osa(w, word) <= edits for w in scan.text_words(x)),
-    )
+@pytest.fixture(scope="module")
+def text_words(corpus) -> dict[str, set[str]]:
+    return {i: set(scan.text_words(x)) for i, x in corpus.published.items()}
+
+
+def _within(text_words: dict[str, set[str]], word: str, edits: int) -> set[str]:
+    """The letters with a word within `edits` edits of `word`."""
+    near = {
+        w
+        for w in set().union(*text_words.values())
+        if abs(len(w) - len(word)) <= edits and scan.osa(w, word) <= edits
+    }
+    return {i for i, words in text_words.items() if words & near}
 
 
 @pytest.mark.parametrize(
@@ -136,8 +144,8 @@ def _within(corpus, word: str, edits: int) -> set[str]:
         ("garcie~", "garcie", 1),
     ],
 )
-def test_fuzzy_terms_find_words_within_their_edits(engine, corpus, q, word, edits):
-    expected = _within(corpus, word, edits)
+def test_fuzzy_terms_find_words_within_their_edits(engine, text_words, q, word, edits):
+    expected = _within(text_words, word, edits)
     assert found(engine, f"text:{q}") == expected, q
     assert expected or edits == 1, q  # the two-edit ones find something
 
@@ -167,9 +175,7 @@ def _party_has(which: str, word: str):
 )
 def test_party_fields_and_their_short_forms(engine, corpus, q, alias, which, word):
     hits = found(engine, q)
-    exact = scan.having(
-        corpus.published.values(), lambda x: word in scan.party_words(x, which)
-    )
+    exact = scan.having(corpus.published.values(), lambda x: word in scan.party_words(x, which))
     assert exact and exact <= hits, q
     assert hits <= _value_field(corpus, _party_has(which, word)), q
     assert found(engine, alias) == hits
@@ -269,9 +275,11 @@ def overlapping(corpus, first: str | None, last: str | None) -> set[str]:
     overlaps the days from `first` to `last` (None: open)."""
     return scan.having(
         corpus.published.values(),
-        lambda x: x.date is not None
-        and (last is None or x.date.start.isoformat() <= last)
-        and (first is None or x.date.end.isoformat() >= first),
+        lambda x: (
+            x.date is not None
+            and (last is None or x.date.start.isoformat() <= last)
+            and (first is None or x.date.end.isoformat() >= first)
+        ),
     )
 
 
@@ -288,9 +296,7 @@ def test_exclusive_bounds_leave_the_boundary_out(engine):
     assert not {"2008-year-report", "2008-12-month"} & before
     assert "2007-04-11-lima-conference" in before
     # A partial date covers its whole span: a year dated 2008 overlaps December 2008.
-    assert {"2008-year-report", "2008-12-month", "2008-12-31-eve"} <= found(
-        engine, "date:2008-12"
-    )
+    assert {"2008-year-report", "2008-12-month", "2008-12-31-eve"} <= found(engine, "date:2008-12")
     # The interval 1855/1856 is in both years.
     assert "1855-interval" in found(engine, "year:1855") & found(engine, "year:1856")
 
