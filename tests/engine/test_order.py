@@ -111,6 +111,24 @@ def test_an_index_built_again_gives_the_same_order(engine, engine_choice, corpus
         again.close()
 
 
+def test_an_index_without_a_dated_letter_sorts_and_filters(small_index):
+    small = small_index(
+        {
+            "b-note": (["an undated note about ships"], None),
+            "a-note": (["another undated note about ships"], None),
+        }
+    )
+    assert ranked(small.engine, "", sort="date") == ["a-note", "b-note"]
+    assert ranked(small.engine, "", sort="-date") == ["a-note", "b-note"]
+    assert search(small.engine, "ships", date_from="1900").total == 0
+    assert ranked(small.engine, "ships") == ["a-note", "b-note"]  # equal scores: by id
+
+
+def test_results_name_letters_by_id(engine, corpus):
+    for h in search(engine, "munitions").hits:
+        assert h.id in corpus.letters and not h.id.isdigit()
+
+
 def test_requests_out_of_range_are_refused(engine):
     for kw, word in (
         ({"page": 0}, "page"),

@@ -61,8 +61,13 @@ def test_archivists_phrases_reach_drafts_and_withdrawn_letters(engine, corpus):
     assert found(engine, '"quixotical negotiations"', unpublished=True) == {"2009-05-draft"}
 
 
-def test_a_phrase_matches_only_words_side_by_side_in_that_order(engine):
-    assert found(engine, '"Arms Trade Treaty"') >= {"1850-03-01-paris"}
+def test_a_phrase_matches_only_words_side_by_side_in_that_order(engine, corpus):
+    def side_by_side(*words: str) -> set[str]:
+        return scan.having(letters, lambda x: scan.contains(scan.text_words(x), list(words)))
+
+    letters = corpus.published.values()
+    treaty = side_by_side("arms", "trade", "treaty")
+    assert found(engine, '"Arms Trade Treaty"') == treaty >= {"1850-03-01-paris"}
     assert found(engine, '"Treaty Trade Arms"') == set()
     # The words are in the text apart: within 8 words of each other, not side by side.
     assert found(engine, 'text:"Lima Munitions"~8') == {"2007-04-11-lima-conference"}

@@ -106,6 +106,15 @@ def test_wildcards_stand_for_word_forms(engine, corpus, q):
     assert in_text, q  # the pattern stands for words of the letters
 
 
+def test_wildcards_reach_every_form(engine):
+    assert found(engine, "munition*") >= {
+        "2007-04-11-lima-conference",
+        "undated-note",
+        "1850-03-01-paris",
+    }
+    assert "1855-interval" in found(engine, "harb?ur")
+
+
 def test_a_wildcard_standing_for_too_many_words_is_refused(engine):
     # 1,331 words start with "zq" (one letter holds them), more than one query may use.
     with pytest.raises(QueryTooBroad, match=r"^'zq\*' matches more than 1,?000 different words"):
@@ -151,6 +160,7 @@ def test_fuzzy_terms_find_words_within_their_edits(engine, text_words, q, word, 
 
 
 def test_fuzzy_distance_matters(engine):
+    assert "2007-04-11-lima-conference" in found(engine, "munitoins~2")
     # "munitxxns" is two edits from "munitions": ~2 finds it, ~ does not.
     assert "2007-04-11-lima-conference" in found(engine, "munitxxns~2")
     assert "2007-04-11-lima-conference" not in found(engine, "munitxxns~")
@@ -321,6 +331,9 @@ def test_date_filters_of_the_request_overlap_too(engine, corpus):
     assert found(engine, "", date_to="1901") == overlapping(corpus, None, "1901-12-31")
     with pytest.raises(QueryError, match="is not a date"):
         search(engine, "", date_from="last year")
+    # The year filter takes in every year of an interval.
+    assert found(engine, filters={"year": ["1856"]}) == {"1855-interval"}
+    assert found(engine, filters={"year": ["1855"]}) == {"1855-interval"}
 
 
 def test_id_finds_one_letter_and_id_wildcards_their_prefix(engine, corpus):

@@ -3,7 +3,8 @@
 The analyzers in `schema` (FOLD, STEM) define what a word is.  This module gives the same
 words without building a token object per word: a letter's few hundred distinct words are
 folded and stemmed once each and remembered, which makes indexing and snippets several
-times faster.  `tests/test_analysis.py` holds both paths to giving the same terms.
+times faster.  `tests/engines/whoosh/test_analysis.py` holds both paths to giving the
+same terms.
 """
 
 from __future__ import annotations
