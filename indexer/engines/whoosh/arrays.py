@@ -1,11 +1,12 @@
-"""What every search reads of one Whoosh searcher, read once per searcher: each document's
-facet values, dates and id, the published and live documents, the order by id, the words
-of a field. Held by document number, so a search combines them as sets and lists instead
-of asking the index term by term.
+"""What every search reads of one commit of the Whoosh index, read once per commit: each
+document's facet values, dates and id, the published and live documents, the order by id,
+the words of a field. Held by document number, so a search combines them as sets and
+lists instead of asking the index term by term.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,16 +46,27 @@ def _day(raw: int) -> int:
 
 
 class Arrays:
-    """The arrays of one searcher, each read on first use and kept while it serves."""
+    """The arrays of one commit, each read on first use and kept while it serves.
+
+    Shared by the threads searching that commit (pool.SearcherPool): each array is read
+    once, by one thread, through this object's own searcher (no other thread reads through
+    it), and never changed after; the searches only read them. The dicts of remembered()
+    are the exception: searches add to them, one dict operation at a time.
+    """
 
     def __init__(self, searcher):
         self.searcher = searcher
         self._cache: dict[str, Any] = {}
+        # Reentrant: reading one array may read another (a facet's values, the facets).
+        self._reading = threading.RLock()
 
     def _get(self, key: str, read: Callable[[], Any]) -> Any:
         value = self._cache.get(key)
         if value is None:
-            value = self._cache[key] = read()
+            with self._reading:  # the others wait for the one thread reading it
+                value = self._cache.get(key)
+                if value is None:
+                    value = self._cache[key] = read()
         return value
 
     def warm(self, fieldnames: set[str]) -> None:

@@ -1,14 +1,13 @@
 """Read-only search over the Whoosh index: filters, facets, sorting, paging, snippets.
 
-Results carry letter ids, never Whoosh document numbers.
+Results carry letter ids, never Whoosh document numbers. Any number of threads search at
+once, each through a searcher of its own (pool.py says why).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import threading
-import time
 import weakref
 from collections import Counter
 from contextlib import contextmanager
@@ -24,42 +23,32 @@ from ...search.snippets import lead, snippets
 from .arrays import Arrays
 from .marks import WordMarks
 from .matching import docs, filter_query, order
+from .pool import SearcherPool
 from .query import EXPANSION_BUDGET, expand, for_matching, highlight_terms, parse
 from .spelling import suggest
 from .store import IndexStore
 
-RETIRE_AFTER = 60.0  # seconds a replaced searcher stays open for searches still using it
-SIMILAR_CACHE = 5000  # letters whose "more like this" list is remembered per searcher
+SIMILAR_CACHE = 5000  # letters whose "more like this" list is remembered per commit
 FACET_LIMIT = 100  # values per facet, most frequent first (selected values always kept)
+NO_DEADLINE = Deadline(None)
 
 
-def _serialised(method):
-    """Run a LetterSearch method holding its searcher: Whoosh reads index files through
-    shared file objects, so two threads must not read through one searcher at once."""
+def _borrowing(method):
+    """Run a LetterSearch method with a searcher of its own and the commit's arrays, passed
+    after `self` (pool.SearcherPool: searches run at the same time, each through its own
+    file objects)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self._use:
-            outer = self._clock  # a search's deadline ends with it
-            try:
-                return method(self, *args, **kwargs)
-            finally:
-                self._clock = outer
+        with self.pool.borrow() as (s, arrays):
+            return method(self, s, arrays, *args, **kwargs)
 
     return wrapper
 
 
-def _close_held(held: dict[str, Any]) -> None:
-    for _, searcher in held["retired"]:
-        searcher.close()
-    held["retired"] = []
-    if held["searcher"] is not None:
-        held["searcher"].close()
-        held["searcher"] = None
-
-
 class LetterSearch:
-    """One open searcher per process, refreshed when the index changes.
+    """Searches of one process over the served index, any number at once, each with a
+    searcher of its own (pool.SearcherPool), reopened when the index changes.
 
     `deadline`: seconds one search() may run before it stops with SearchTimeout (None: no
     limit; the web app sets SEARCH_DEADLINE).  `budget`: words a query's wildcard and fuzzy
@@ -76,58 +65,36 @@ class LetterSearch:
         self.store = store
         self.deadline = deadline
         self.budget = budget
-        self._clock = Deadline(None)  # the running search's deadline
-        self._lock = threading.Lock()
-        self._use = threading.RLock()
-        # The open searcher with its arrays, and replaced searchers still in use.
-        self._held: dict[str, Any] = {"searcher": None, "arrays": None, "retired": []}
-        self._stamp: tuple | None = None
-        # The searcher holds the index files open: close them when this object goes.
-        weakref.finalize(self, _close_held, self._held)
-
-    def _stamp_now(self) -> tuple:
-        info = self.store.info()
-        return (self.store.current_name(), info.get("updated"), info.get("built"))
+        self.pool = SearcherPool(store)
+        # The searchers hold the index files open: close them when this object goes.
+        weakref.finalize(self, self.pool.close)
 
     def searcher(self):
-        """The current Whoosh searcher, reopened if another process changed the index."""
-        return self._current()[0]
+        """The served commit's own searcher, reopened if the index changed (engine-internal,
+        one thread: refresh(), the engine's tests; searches borrow their own)."""
+        return self.pool.current().arrays.searcher
 
     def _current(self) -> tuple[Any, Arrays]:
-        """The current searcher and its arrays, reopened together when the index changed."""
-        with self._lock:
-            stamp = self._stamp_now()
-            held = self._held
-            if held["searcher"] is None or stamp != self._stamp:
-                old = held["searcher"]
-                held["searcher"] = self.store.open_searcher()
-                held["arrays"] = Arrays(held["searcher"])
-                self._stamp = stamp
-                # Another thread may still be searching with the old searcher: close it
-                # only when no search can still be running on it.
-                retired = held["retired"]
-                if old is not None:
-                    retired.append((time.monotonic(), old))
-                while retired and time.monotonic() - retired[0][0] > RETIRE_AFTER:
-                    retired.pop(0)[1].close()
-            return held["searcher"], held["arrays"]
+        """The served commit's own searcher and its arrays (engine-internal, one thread)."""
+        arrays = self.pool.current().arrays
+        return arrays.searcher, arrays
 
     def close(self) -> None:
-        with self._use, self._lock:
-            _close_held(self._held)
+        self.pool.close()
 
     @contextmanager
     def using(self):
-        """The current Whoosh searcher and its arrays, held for the block (engine-internal:
-        the engine's own tests and tools; the rest of Missive asks the Engine)."""
-        with self._use:
-            yield self._current()
+        """A searcher of the served commit for this thread alone, and the commit's arrays,
+        held for the block (engine-internal: the engine's own tests and tools; the rest of
+        Missive asks the Engine)."""
+        with self.pool.borrow() as held:
+            yield held
 
-    @_serialised
-    def search(self, req: SearchRequest) -> SearchResult:
+    @_borrowing
+    def search(self, s, arrays: Arrays, req: SearchRequest) -> SearchResult:
         """Run a search request: hits of one page, facet counts, coverage, did-you-mean."""
-        s, arrays, q = self._begin(req)
-        base, visible, sets = self._sets(s, arrays, q, req)
+        clock, q = self._begin(s, arrays, req)
+        base, visible, sets = self._sets(s, arrays, q, req, clock)
 
         def matching(*, without: tuple[str, ...] = ()) -> set[int]:
             found = base
@@ -139,7 +106,7 @@ class LetterSearch:
         allowed = matching()
         facets = {}
         for facet in FACETS:
-            self._clock.check("counting the facets")
+            clock.check("counting the facets")
             skip = (facet.param, "date") if facet.param == "year" else (facet.param,)
             facets[facet.name] = self._count(arrays, facet, matching(without=skip), req)
         values = arrays.field_values("source")
@@ -152,35 +119,34 @@ class LetterSearch:
             if visible is not None:
                 image_only &= visible
             unsearched = len(image_only - allowed)
-        hits = self._page(s, arrays, q, allowed, req)
+        hits = self._page(s, arrays, q, allowed, req, clock)
         total = len(allowed)
         did_you_mean = None
         if req.q and total < 3:  # drawn only from letters this search may show
-            self._clock.check("looking for a spelling suggestion")
+            clock.check("looking for a spelling suggestion")
             did_you_mean = suggest(req.q, q, s, arrays.lexicon, visible)
         return SearchResult(
             req, total, hits, facets, dict(coverage), did_you_mean, unsearched=unsearched
         )
 
-    def _begin(self, req: SearchRequest) -> tuple[Any, Arrays, query.Query]:
-        """Start a search (search() or ordered()): the searcher, its shared arrays read, then
-        the deadline started and the query parsed and expanded within the budget."""
+    def _begin(self, s, arrays: Arrays, req: SearchRequest) -> tuple[Deadline, query.Query]:
+        """Start a search (search() or ordered()): the commit's shared arrays read, then the
+        search's deadline started and the query parsed and expanded within the budget."""
         req.validate()
-        s, arrays = self._current()
         arrays.warm({f.field for f in FACETS} | {"source"})
-        self._clock = Deadline(self.deadline)
+        clock = Deadline(self.deadline)
         parsed = parse(req.q, s.schema, ocr=req.ocr)
         q = expand(parsed, s.reader(), arrays.lexicon, budget=self.budget)
-        self._clock.check("reading the query")
-        return s, arrays, q
+        clock.check("reading the query")
+        return clock, q
 
     def _sets(
-        self, s, arrays: Arrays, q: query.Query, req: SearchRequest
+        self, s, arrays: Arrays, q: query.Query, req: SearchRequest, clock: Deadline
     ) -> tuple[set[int], set[int] | None, dict[str, set[int]]]:
         """What a request matches: the query's letters (those the public may see, unless
         the request is an archivist's), the public letters (None for archivists), and the
         letters of each filter (facet param or "date")."""
-        base = docs(s, arrays, for_matching(q), self._clock)
+        base = docs(s, arrays, for_matching(q), clock)
         visible = None if req.unpublished else arrays.published()
         if visible is not None:
             base = base & visible
@@ -192,22 +158,24 @@ class LetterSearch:
             sets["date"] = arrays.date_set(req.date_from, req.date_to)
         return base, visible, sets
 
-    @_serialised
-    def ordered(self, req: SearchRequest, limit: int) -> Ordered:
+    @_borrowing
+    def ordered(self, s, arrays: Arrays, req: SearchRequest, limit: int) -> Ordered:
         """Every letter a request matches, in its order, up to `limit`: one search for an
         export, without facets or snippets (hits() renders the letters batch by batch).
         It has the deadline of any search."""
-        s, arrays, q = self._begin(req)
-        base, _, sets = self._sets(s, arrays, q, req)
+        clock, q = self._begin(s, arrays, req)
+        base, _, sets = self._sets(s, arrays, q, req, clock)
         allowed = base.intersection(*sets.values())
         ids = arrays.columns()[2]
-        found = order(s, arrays, for_matching(q), allowed, req.sort, limit, self._clock)
+        found = order(s, arrays, for_matching(q), allowed, req.sort, limit, clock)
         marks = self._marks(s, q) if req.q else WordMarks.none()
         return Ordered(len(allowed), [(ids[d], score) for d, score in found], marks)
 
-    @_serialised
+    @_borrowing
     def hits(
         self,
+        s,
+        arrays: Arrays,
         letters: list[tuple[str, float | None]],
         marks: WordMarks,
         *,
@@ -215,13 +183,12 @@ class LetterSearch:
     ) -> list[Hit]:
         """Hits of (id, score) pairs from ordered(), snippets marking `marks`; letters gone
         from the index since, or no longer public (unless `unpublished`), are left out."""
-        s, arrays = self._current()
         visible = None if unpublished else arrays.published()
         out = []
         for letter_id, score in letters:
             docnum = s.document_number(id=letter_id)
             if docnum is not None and (visible is None or docnum in visible):
-                out.append(self._hit(s, docnum, score, marks))
+                out.append(self._hit(s, docnum, score, marks, NO_DEADLINE))
         return out
 
     def _count(
@@ -239,8 +206,9 @@ class LetterSearch:
         ranked += sorted(v for v in selected if v not in ranked)
         return [FacetValue(v, facet.label(v), counts.get(v, 0), v in selected) for v in ranked]
 
-    def _hit(self, s, docnum: int, score: float | None, marks: WordMarks) -> Hit:
-        self._clock.check("making snippets")
+    @staticmethod
+    def _hit(s, docnum: int, score: float | None, marks: WordMarks, clock: Deadline) -> Hit:
+        clock.check("making snippets")
         stored = s.stored_fields(docnum)
         texts = stored.get("pages_text") or []
         hit_pages, snips = snippets(texts, marks) if marks else ([], [])
@@ -250,32 +218,32 @@ class LetterSearch:
         meta = json.loads(stored["meta"])
         return Hit(stored["id"], meta["title"], meta["date"], meta, score, hit_pages, snips)
 
-    def _page(self, s, arrays: Arrays, q, allowed: set[int], req: SearchRequest) -> list[Hit]:
+    def _page(
+        self, s, arrays: Arrays, q, allowed: set[int], req: SearchRequest, clock: Deadline
+    ) -> list[Hit]:
         start = (req.page - 1) * req.per_page
         count = start + req.per_page if start < len(allowed) else 0
-        found = order(s, arrays, for_matching(q), allowed, req.sort, count, self._clock)
+        found = order(s, arrays, for_matching(q), allowed, req.sort, count, clock)
         page = found[start:]
         marks = self._marks(s, q) if req.q and page else WordMarks.none()
-        return [self._hit(s, docnum, score, marks) for docnum, score in page]
+        return [self._hit(s, docnum, score, marks, clock) for docnum, score in page]
 
     @staticmethod
     def _marks(s, q: query.Query) -> WordMarks:
         return WordMarks.of(highlight_terms(q, s.reader()))
 
     # -- single letters --------------------------------------------------------------
-    @_serialised
-    def marks(self, q: str, *, ocr: bool = False) -> WordMarks:
+    @_borrowing
+    def marks(self, s, arrays: Arrays, q: str, *, ocr: bool = False) -> WordMarks:
         """The words of a letter's text the query matches, to mark them."""
         if not q.strip():
             return WordMarks.none()
-        s, arrays = self._current()
         parsed = expand(parse(q, s.schema, ocr=ocr), s.reader(), arrays.lexicon)
         return self._marks(s, parsed)
 
-    @_serialised
-    def get(self, letter_id: str) -> dict[str, Any] | None:
+    @_borrowing
+    def get(self, s, _arrays: Arrays, letter_id: str) -> dict[str, Any] | None:
         """The stored metadata and page texts of one letter, or None."""
-        s = self.searcher()
         docnum = s.document_number(id=letter_id)
         if docnum is None:
             return None
@@ -285,37 +253,37 @@ class LetterSearch:
         meta["fingerprint"] = stored.get("fingerprint") or ""
         return meta
 
-    @_serialised
-    def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
-        """Letters whose words are most like this letter's (remembered per searcher: the
+    @_borrowing
+    def more_like_this(
+        self, s, arrays: Arrays, letter_id: str, *, limit: int = 5
+    ) -> list[dict[str, Any]]:
+        """Letters whose words are most like this letter's (remembered per commit: the
         search behind it scores every letter sharing its key words)."""
-        s, arrays = self._current()
         similar = arrays.remembered("similar")
         key = (letter_id, limit)
-        if key not in similar:
+        found = similar.get(key)
+        if found is None:
             if len(similar) >= SIMILAR_CACHE:
                 similar.clear()
-            similar[key] = _similar(s, arrays, letter_id, limit)
-        return similar[key]
+            found = similar[key] = _similar(s, arrays, letter_id, limit)
+        return found
 
-    @_serialised
-    def stats(self) -> dict[str, Any]:
+    @_borrowing
+    def stats(self, s, arrays: Arrays) -> dict[str, Any]:
         """What the collection holds: letters, pages, date span, text sources, years, countries."""
-        s, arrays = self._current()
         cached = arrays.remembered("stats")
         if not cached:
             cached.update(_stats(s, arrays))
         return cached
 
-    @_serialised
-    def ids(self, *, status: str | None = None) -> list[str]:
-        s = self.searcher()
+    @_borrowing
+    def ids(self, s, _arrays: Arrays, *, status: str | None = None) -> list[str]:
         stored = s.documents(status=status) if status else s.all_stored_fields()
         return sorted(f["id"] for f in stored)
 
-    @_serialised
-    def vocabulary(self, fieldname: str) -> list[str]:
-        return list(self._current()[1].lexicon(fieldname))
+    @_borrowing
+    def vocabulary(self, _s, arrays: Arrays, fieldname: str) -> list[str]:
+        return list(arrays.lexicon(fieldname))
 
 
 def _similar(s, arrays: Arrays, letter_id: str, limit: int) -> list[dict[str, Any]]:

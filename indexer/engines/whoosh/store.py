@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from ...archive import fsync_dir, write_atomic, write_lock
@@ -64,8 +65,9 @@ class IndexStore:
     def is_current_schema(self) -> bool:
         return self.info().get("schema_version") == SCHEMA_VERSION
 
-    def open(self) -> whoosh_index.Index:
-        """Open the served generation; raise IndexMissing when there is none."""
+    def open(self, storage: type[FileStorage] = FileStorage) -> whoosh_index.FileIndex:
+        """Open the served generation (its folder read through `storage`); raise
+        IndexMissing when there is none."""
         gen = self.current_dir()
         if gen is None or not whoosh_index.exists_in(str(gen)):
             raise IndexMissing(
@@ -77,22 +79,7 @@ class IndexStore:
                 f"{self.info().get('schema_version')!r}, this program uses {SCHEMA_VERSION}; "
                 "run `python -m indexer build` to rebuild it"
             )
-        return whoosh_index.open_dir(str(gen))
-
-    def open_searcher(self, *, attempts: int = 5):
-        """A searcher of the served generation.
-
-        A commit (another process's, or this one's writer thread) writes a new table of
-        contents and deletes the old one and the segments merged away: a reader that listed
-        the old files a moment before finds one missing. Whoosh raises FileNotFoundError
-        then; listing again finds the new generation.
-        """
-        for attempt in range(attempts):
-            try:
-                return self.open().searcher()
-            except FileNotFoundError:
-                if attempt == attempts - 1:
-                    raise
+        return whoosh_index.FileIndex(storage(str(gen)))
 
     # -- writing -------------------------------------------------------------
     @contextmanager
