@@ -87,18 +87,27 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple("and" if t == "&" else fold(t) for t in _TOKEN.findall(text))
 
 
+NAME_LANGUAGES = ("fr", "de", "es", "it")  # besides English: the names letters use most
+
+
+def name_translations(domain: str) -> list[gettext.NullTranslations]:
+    """pycountry's translations of `domain` ("iso3166-1" countries, "iso639-3" languages)
+    into NAME_LANGUAGES; those missing from a trimmed install are left out (English names
+    still work)."""
+    found = []
+    for lang in NAME_LANGUAGES:
+        try:
+            found.append(gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang]))
+        except OSError:
+            continue
+    return found
+
+
 @cache
 def _tables() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], tuple[str, int]]]:
     names: dict[tuple[str, ...], str] = {}
     derived: dict[tuple[str, ...], set[str]] = {}
-    translations = []
-    for lang in ("fr", "de", "es", "it"):
-        try:
-            translations.append(
-                gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-            )
-        except OSError:
-            continue  # a trimmed pycountry install: English names still work
+    translations = name_translations("iso3166-1")
     for country in pycountry.countries:
         code = country.alpha_2
         forms = [country.name]

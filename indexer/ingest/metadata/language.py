@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gettext
 import re
 from functools import cache
 
 import pycountry
 
-from .countries import fold
+from .countries import fold, name_translations
 
 # langdetect's cost grows with the length of the text; the opening 2,000 characters are
 # enough for a letter's language (the language tests pass on them).
@@ -55,14 +54,7 @@ def detect_languages(text: str) -> list[str]:
 @cache
 def _names() -> dict[str, str]:
     """Language names in English, French, German, Spanish and Italian -> ISO 639-1 code."""
-    translations = []
-    for lang in ("fr", "de", "es", "it"):
-        try:
-            translations.append(
-                gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang])
-            )
-        except OSError:
-            continue  # a trimmed pycountry install: English names still work
+    translations = name_translations("iso639-3")
     names: dict[str, str] = {}
     for language in pycountry.languages:
         code = getattr(language, "alpha_2", None)
