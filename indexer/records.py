@@ -111,6 +111,10 @@ class Party:
     organisation: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case
     place: str | None = None
+    ref: str | None = None  # authority URI of the person or body (GND, VIAF, Wikidata)
+    family: str | None = None  # name parts, for citations ("García Belaunde")
+    given: str | None = None
+    place_ref: str | None = None  # authority URI of the place (GeoNames, Wikidata, GND)
 
     def is_empty(self) -> bool:
         return not any((self.name, self.role, self.organisation, self.country, self.place))
@@ -184,6 +188,9 @@ class Page:
     height: int | None = None
     words: list[Word] | None = None
     transcript: str | None = None  # transcript file name, when there is one
+    label: str | None = None  # the page's own number or name (TEI `pb/@n`), when given
+    readings: str = ""  # other readings of the text (TEI `orig`, `abbr`, `sic`): searched, not shown
+    notes: str = ""  # editorial notes on the page, kept apart from the letter's own words
     # What could not be read on this page: (step, why), step "pdf-text" or "ocr". Recorded
     # in the index (never in the archive), listed by `check`, tried again by `update`.
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -211,6 +218,8 @@ class Letter:
     withdrawn: dict[str, str] | None = None  # {"at", "by", "reason"} when withdrawn
     changed: str | None = None  # when a transcript last changed (ISO 8601, UTC)
     extra: dict[str, Any] = field(default_factory=dict)  # sidecar keys we keep but do not index
+    # A catalogue record (CMIF): metadata only, no text, and where the edition shows it.
+    edition_url: str | None = None
 
     @property
     def text(self) -> str:
