@@ -136,6 +136,7 @@ class Provenance:
     line_no: int | None = None  # 1-based line number within the page text
     page: int | None = None  # 1-based page number
     method: str | None = None  # e.g. "date-line", "letterhead", "signature", "langdetect"
+    confidence: float | None = None  # 0-1, how surely an extracted value is the letter's own
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
