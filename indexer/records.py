@@ -8,15 +8,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# How a page's text came to be.  "transcript": a human transcript file;
+# How a page's text came to be.  "transcript": a human transcript file; "htr": the text
+# of a PAGE XML or ALTO file given with the scan (an HTR/OCR tool's reading);
 # "pdf-text": the PDF's own text layer; "ocr": our Tesseract run; "none": no text.
-TEXT_ORIGINS = ("transcript", "pdf-text", "ocr", "none")
+TEXT_ORIGINS = ("transcript", "htr", "pdf-text", "ocr", "none")
+# Machine-read origins: a letter with such a page counts as "OCR only", since nothing
+# says whether a person corrected an HTR file (a page-NNN.txt says so).
+MACHINE_READ = ("htr", "ocr")
 
 # How a whole letter's text came to be, the facet researchers filter on.
 TEXT_SOURCES = {
     "transcribed": "Transcribed",
     "ocr": "OCR only",
     "image-only": "Image only",
+    "catalogue": "Catalogue record",  # a CMIF record: metadata only, the text is elsewhere
 }
 
 
@@ -221,6 +226,13 @@ class Letter:
     extra: dict[str, Any] = field(default_factory=dict)  # sidecar keys we keep but do not index
     # A catalogue record (CMIF): metadata only, no text, and where the edition shows it.
     edition_url: str | None = None
+    edition_title: str | None = None  # the edition's own title (a printed one may have no URL)
+    edition_number: str | None = None  # the letter's number in that edition (CMIF `@key`)
+
+    @property
+    def is_catalogue(self) -> bool:
+        """A catalogue record: no pages of its own, only where an edition has the letter."""
+        return not self.pages and bool(self.edition_url or self.edition_title)
 
     @property
     def text(self) -> str:
@@ -228,10 +240,12 @@ class Letter:
 
     @property
     def text_source(self) -> str:
+        if self.is_catalogue:
+            return "catalogue"
         origins = {p.origin for p in self.pages if p.text.strip()}
         if not origins:
             return "image-only"
-        if "ocr" in origins:
+        if origins & set(MACHINE_READ):
             return "ocr"
         return "transcribed"
 

@@ -244,6 +244,24 @@ def _page_specs(check: _Checker, raw: Any) -> list[PageSpec]:
     return specs
 
 
+EDITION = '{"url": "https://...", "title": "...", "number": "..."}, with a url or a title'
+
+
+def _edition(check: _Checker, raw: Any) -> tuple[str | None, str | None, str | None]:
+    """A catalogue record's edition: (url, title, number); all None when not given."""
+    if raw in _ABSENT:
+        return None, None, None
+    edition = check.obj("edition", raw, EDITION)
+    url = check.text("edition.url", edition.get("url"))
+    if url is not None and not re.fullmatch(r"https?://[^\s/?#]+[^\s]{0,2000}", url):
+        raise check.bad("edition.url", f"{_show(url)} is not a web address", EDITION)
+    title = check.text("edition.title", edition.get("title"))
+    number = check.text("edition.number", edition.get("number"))
+    if url is None and title is None:
+        raise check.bad("edition", "has neither a url nor a title", EDITION)
+    return url, title, number
+
+
 def _withdrawn(check: _Checker, raw: Any) -> dict[str, str] | None:
     if raw is None:
         return None

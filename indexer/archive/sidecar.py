@@ -27,6 +27,7 @@ from .fields import (
     _added,
     _Checker,
     _date,
+    _edition,
     _languages,
     _page_specs,
     _parties,
@@ -80,6 +81,8 @@ def parse_sidecar(data: Any, letter: Letter, *, path: str = SIDECAR) -> None:
         raise check.bad("status", f"{_show(status)} is not a status", ", ".join(STATUSES))
     withdrawn = _withdrawn(check, data.get("withdrawn"))
     _added(check, data.get("added"))
+    # A catalogue record's edition: read here, kept with the other unindexed keys (extra).
+    edition = _edition(check, data.get("edition"))
 
     # Every value is good: fill the letter.
     prov = letter.provenance
@@ -103,6 +106,7 @@ def parse_sidecar(data: Any, letter: Letter, *, path: str = SIDECAR) -> None:
     letter.status = status
     letter.withdrawn = withdrawn
     letter.extra = {k: v for k, v in data.items() if k not in KNOWN}
+    letter.edition_url, letter.edition_title, letter.edition_number = edition
 
 
 def load_sidecar(folder: Path) -> Any:

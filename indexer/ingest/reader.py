@@ -20,10 +20,13 @@ from ..records import Letter, Page, Party, Word
 from . import extract
 from .extract import ocr, reason
 from .extract.text import read_text
-from .extract.words import read_words
+from .extract.words import read_word_file
 from .metadata import extract_metadata
+from .teimerge import has_tei, read_tei_folder
 
-_PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
+_PAGE_FILE = re.compile(
+    r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml|page\.xml)$", re.IGNORECASE
+)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
 OCR_RECIPE = 3  # bump when OCR preprocessing changes, so cached results are redone
 OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
@@ -152,7 +155,11 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
             page.origin = "transcript" if page.text.strip() else page.origin
             page.transcript = txt.name
         if words is not None and words.is_file():
-            page.words = read_words(words, width=page.width, height=page.height)
+            page.words, htr = read_word_file(words, width=page.width, height=page.height)
+            if htr and htr.strip() and page.origin != "transcript":
+                # A PAGE or ALTO file is the HTR/OCR tool's reading of the page: it is the
+                # page's text unless a person's transcript is there (before PDF and OCR).
+                page.text, page.origin = htr, "htr"
     return pages
 
 
@@ -213,22 +220,26 @@ class Reader:
         letter = Letter(id=letter_id)
         try:
             sidecar = read_sidecar(folder, letter)
-            letter.pages = _build_pages(folder, sidecar)
+            if has_tei(folder):  # a TEI letter: its pages and header, under letter.json
+                read_tei_folder(folder, letter, page_files(folder))
+            else:
+                letter.pages = _build_pages(folder, sidecar)
         except MissiveError as exc:
             if isinstance(exc, IngestError):
                 raise
             raise IngestError(str(exc)) from exc
-        if not letter.pages:
+        if not letter.pages and not letter.is_catalogue:
             raise IngestError(
                 f"{letter_id}: the letter has no page image, PDF or transcript; "
-                "a letter needs text or at least one image"
+                "a letter needs text or at least one image, or is a catalogue record "
+                '(an "edition" in its letter.json)'
             )
         pending = _Pending(letter, folder)
         langs = ocr.tesseract_langs(letter.languages)
         installed = ocr.available()
         digests: dict[str, str] = {}
         for page in letter.pages:
-            if page.origin == "transcript":
+            if page.origin in ("transcript", "htr"):
                 page.failures.clear()  # a transcript makes the text layer unnecessary
             if page.text.strip() or page.image is None:
                 continue

@@ -26,6 +26,7 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
         "notes": letter.notes,
         "related": [r.to_dict() for r in letter.related],
         "text_source": letter.text_source,
+        "edition": _edition(letter),
         "pages": [
             {
                 "n": p.n,
@@ -45,3 +46,13 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
         "changed": letter.changed,
         "fingerprint": letter.fingerprint,
     }
+
+
+def _edition(letter: Letter) -> dict[str, str] | None:
+    """Where an edition has the letter (a catalogue record's link), or None."""
+    found = {
+        "url": letter.edition_url,
+        "title": letter.edition_title,
+        "number": letter.edition_number,
+    }
+    return {k: v for k, v in found.items() if v} or None
