@@ -20,13 +20,10 @@ from ..records import Letter, Page, Party, Word
 from . import extract
 from .extract import ocr, reason
 from .extract.text import read_text
-from .extract.words import read_word_file
+from .extract.words import read_words
 from .metadata import extract_metadata
-from .teimerge import has_tei, read_tei_folder
 
-_PAGE_FILE = re.compile(
-    r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml|page\.xml)$", re.IGNORECASE
-)
+_PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
 OCR_RECIPE = 3  # bump when OCR preprocessing changes, so cached results are redone
 OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
@@ -155,11 +152,7 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
             page.origin = "transcript" if page.text.strip() else page.origin
             page.transcript = txt.name
         if words is not None and words.is_file():
-            page.words, htr = read_word_file(words, width=page.width, height=page.height)
-            if htr and htr.strip() and page.origin != "transcript":
-                # A PAGE or ALTO file is the HTR/OCR tool's reading of the page: it is the
-                # page's text unless a person's transcript is there (before PDF and OCR).
-                page.text, page.origin = htr, "htr"
+            page.words = read_words(words, width=page.width, height=page.height)
     return pages
 
 
@@ -220,10 +213,7 @@ class Reader:
         letter = Letter(id=letter_id)
         try:
             sidecar = read_sidecar(folder, letter)
-            if has_tei(folder):  # a TEI letter: its pages and header, under letter.json
-                read_tei_folder(folder, letter, page_files(folder))
-            else:
-                letter.pages = _build_pages(folder, sidecar)
+            letter.pages = _build_pages(folder, sidecar)
         except MissiveError as exc:
             if isinstance(exc, IngestError):
                 raise
@@ -239,7 +229,7 @@ class Reader:
         installed = ocr.available()
         digests: dict[str, str] = {}
         for page in letter.pages:
-            if page.origin in ("transcript", "htr"):
+            if page.origin == "transcript":
                 page.failures.clear()  # a transcript makes the text layer unnecessary
             if page.text.strip() or page.image is None:
                 continue
