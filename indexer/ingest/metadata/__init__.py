@@ -18,7 +18,8 @@ from typing import Any
 
 from indexer.records import Provenance
 
-from .countries import Hit, best_hit, find_places, span_text, tokenize
+from . import whence
+from .countries import find_places, span_text, tokenize
 from .dates import date_line, find_date_line
 from .language import MAX_CHARS, detect_languages
 from .parties import (
@@ -34,7 +35,14 @@ from .parties import (
     title_case,
 )
 
-__all__ = ["Found", "extract_metadata"]
+__all__ = ["SUGGEST_BELOW", "Found", "extract_metadata"]
+
+# A value extracted with less confidence than this is a suggestion: shown to archivists with
+# the line it came from, never set on the letter.
+SUGGEST_BELOW = 0.7
+SURE = 0.9  # names, roles and organisations read from their places in the layout
+DATE_LINE = 0.9  # a date read from a dateline
+UNKNOWN_PLACE = 0.6  # a dateline's place the gazetteer does not know: shown, not set
 
 HEAD_LINES = 40  # the letterhead, address and date sit in the first lines...
 TAIL_LINES = 40  # ...the signature in the last; the body between is never read
@@ -43,7 +51,7 @@ DATE_TAIL_LINES = 15
 HEADER_LINES = 25  # a salutation further down is a quotation, not the letter's own
 MAX_LINE_CHARS = 2000  # a longer "line" is a paragraph or garbage; its start is enough
 
-_Put = Callable[[str, Any, int, str], None]
+_Put = Callable[..., None]  # (key, value, line index, method, confidence)
 _DECORATION = re.compile(r"^[\s#>*•\-–]+|[\s*]+$")
 
 
@@ -145,7 +153,7 @@ def _analyse(
     return layout
 
 
-_PARTY = ("name", "role", "organisation", "country", "place")
+_PARTY = ("name", "role", "organisation", "country", "place", "place_ref")
 _SENDER = {f"sender.{k}" for k in _PARTY}
 _RECIPIENT = {f"recipient.{k}" for k in _PARTY}
 
@@ -169,10 +177,10 @@ def extract_metadata(
     ]
     out: dict[str, Found] = {}
 
-    def put(key: str, value: Any, idx: int, method: str) -> None:
+    def put(key: str, value: Any, idx: int, method: str, confidence: float = SURE) -> None:
         if value and key not in out:
             line = lines[idx]
-            prov = Provenance("extracted", line.raw, line.no, line.page, method)
+            prov = Provenance("extracted", line.raw, line.no, line.page, method, confidence)
             out[key] = Found(value, prov)
 
     want_date = not {"date", "sender.place"} <= given
@@ -186,12 +194,11 @@ def extract_metadata(
     if dated is None and want_date:
         dated = find_date_line([(i, texts[i]) for i in range(len(lines))][-DATE_TAIL_LINES:])
     if dated:
-        put("date", dated.value, dated.index, "date-line")
-        put("date_as_written", dated.as_written, dated.index, "date-line")
-        put("sender.place", dated.place, dated.index, "date-line")
+        put("date", dated.value, dated.index, "date-line", DATE_LINE)
+        put("date_as_written", dated.as_written, dated.index, "date-line", DATE_LINE)
 
-    if want_sender:
-        _sender(texts, layout, dated.index if dated else None, put)
+    if want_sender or want_date:
+        _sender(texts, layout, dated, put)
     if want_recipient:
         _recipient(texts, layout, put)
 
@@ -212,41 +219,40 @@ def _languages(pages: list[str], out: dict[str, Found]) -> dict[str, Found]:
     return out
 
 
-def _sender(texts: list[str], layout: _Layout, date_idx: int | None, put: _Put) -> None:
-    header = [(i, texts[i]) for i in layout.header]
-    # The name line is left out: "Jordan" or "Florence" there is a person.
-    signature = [(i, texts[i]) for i in layout.signature if i != layout.name]
-    hits = find_places(tokenize(header)) + find_places(tokenize(signature))
-    if layout.name is not None:
-        hits += [
-            h for h in find_places(tokenize([(layout.name, texts[layout.name])])) if h.tier < 3
-        ]
-
-    def method(hit: Hit) -> str:
-        idx = hit.tokens[0].line
-        if idx == date_idx:
-            return "date-line"
-        return "letterhead" if idx in layout.header else "signature"
-
-    best = best_hit(hits)
+def _sender(texts: list[str], layout: _Layout, dated: Any, put: _Put) -> None:
+    place_part = getattr(dated, "place", None) if dated else None
+    found = whence.candidates(
+        texts,
+        layout.header,
+        [i for i in layout.signature if i != layout.name],
+        layout.name,
+        (dated.index, place_part) if place_part else None,
+    )
+    best = whence.best(found)
     if best:
-        put("sender.country", best.code, best.tokens[0].line, method(best))
-    by_idx = dict(header + signature)
-    for hit in hits:
-        if hit.is_org and hit.tokens[0].line in layout.header:
+        put("sender.country", best.code, best.index, best.method, best.confidence)
+    # The place: the dateline's when it names one, else the strongest place named.
+    placed = [w for w in found if w.place]
+    spot = next((w for w in placed if w.method == "date-line"), None) or whence.best(placed)
+    if spot:
+        put("sender.place", spot.place, spot.index, spot.method, spot.confidence)
+        if spot.place_ref:
+            put("sender.place_ref", spot.place_ref, spot.index, spot.method, spot.confidence)
+    elif place_part:  # a place the gazetteer does not know, as the dateline writes it
+        put("sender.place", place_part, dated.index, "date-line", UNKNOWN_PLACE)
+    header = [(i, texts[i]) for i in layout.header]
+    by_idx = dict(header + [(i, texts[i]) for i in layout.signature])
+    for hit in find_places(tokenize(header)):
+        if hit.is_org:
             org = span_text(hit.tokens, by_idx)
             put("sender.organisation", title_case(org), hit.tokens[0].line, "letterhead")
-    found = letterhead_org(header)
-    if found:
-        put("sender.organisation", found[0], found[1], "letterhead")
+    org_line = letterhead_org(header)
+    if org_line:
+        put("sender.organisation", org_line[0], org_line[1], "letterhead")
     for key in ("name", "role", "organisation"):
         if key in layout.sender:
             value, idx = layout.sender[key]
             put(f"sender.{key}", value, idx, "signature")
-    for hit in hits:
-        if hit.tier == 4 and hit.is_place:
-            place = " ".join(t.orig for t in hit.tokens)
-            put("sender.place", title_case(place), hit.tokens[0].line, method(hit))
 
 
 def _recipient(texts: list[str], layout: _Layout, put: _Put) -> None:

@@ -87,7 +87,7 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple("and" if t == "&" else fold(t) for t in _TOKEN.findall(text))
 
 
-NAME_LANGUAGES = ("fr", "de", "es", "it")  # besides English: the names letters use most
+NAME_LANGUAGES = ("fr", "de", "es", "it", "nl", "pt")  # besides English: the names letters use most
 
 
 def name_translations(domain: str) -> list[gettext.NullTranslations]:
@@ -165,6 +165,16 @@ def country_code(name: str) -> str | None:
     if key and key[0] == "the" and key not in names:
         key = key[1:]
     return names.get(key)
+
+
+def known_country(name: str) -> str | None:
+    """The code of a country written out ("Österreich", "Autriche", "the Netherlands"), never
+    of a code or abbreviation ("Den" is not Denmark), or None."""
+    key = _key(name)
+    names = _tables()[0]
+    if key[:1] == ("the",) and key not in names:
+        key = key[1:]
+    return names.get(key) if key else None
 
 
 def country_name(code: str) -> str:

@@ -103,6 +103,11 @@ _WORDS = re.compile(r"[^\W\d_]+")
 Field = tuple[str, int]  # a value and the index of the line it was read from
 
 
+def names_organisation(text: str) -> bool:
+    """Does the line hold a capitalised organisation word ("MINISTRY", "Botschaft")?"""
+    return any(w[0].isupper() and fold(w) in _ORG_WORDS for w in _WORDS.findall(text))
+
+
 def _has_role(text: str) -> bool:
     words = [fold(w) for w in _WORDS.findall(text)]
     return any(w in _ROLE_WORDS or _ROLE_ENDING.search(w) for w in words)

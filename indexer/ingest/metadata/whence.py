@@ -1,0 +1,102 @@
+"""Where a letter was written: the sender's country and place, each with a confidence.
+
+Candidates, strongest first: an office naming its country on the letterhead or under the
+signature ("Embassy of Pakistan", "Foreign & Commonwealth Office"); the place of the dateline
+resolved through the gazetteer ("Wien, 25. 6. 23"); a place or country on a letterhead line
+that names an organisation ("MINISTRY OF FOREIGN AFFAIRS ISLAMABAD") or under the signature
+beside one. Anything else (a place on a line of its own, a hotel's letterhead, a place in the
+signer's name line) is only a suggestion. The recipient's address block is never read here:
+the layout leaves it out of the header and the signature.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .countries import Hit, find_places, tokenize
+from .gazetteer import Place, resolve
+from .parties import names_organisation, title_case
+
+# Confidence of each kind of evidence (SUGGEST_BELOW in __init__ draws the line).
+OFFICE, KNOWN_OFFICE = 0.95, 0.9
+DATELINE, DATELINE_ALTERNATE = 0.9, 0.8  # a place by its own name / by another language's
+ORGANISATION_COUNTRY, ORGANISATION_PLACE = 0.8, 0.75
+LOOSE, HOTEL, NAME_LINE = 0.5, 0.4, 0.3
+# Travellers write on the paper of the hotel they stay at: its letterhead alone does not say
+# where the sender lives or works.
+_HOTEL = re.compile(
+    r"\b(?:hotel|hôtel|hostellerie|gasthof|gasthaus|albergo|pension|inn|posada|fonda|motel)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Whence:
+    """One candidate for the sender's country (and perhaps place)."""
+
+    code: str
+    index: int  # the line it was read from (the caller's index)
+    method: str  # "date-line", "letterhead" or "signature"
+    confidence: float
+    place: str | None = None
+    place_ref: str | None = None
+
+
+def _hit_confidence(hit: Hit, text: str, *, name_line: bool) -> float:
+    if hit.tier == 1:
+        return OFFICE
+    if hit.tier == 2:
+        return KNOWN_OFFICE
+    if name_line:
+        return NAME_LINE
+    if _HOTEL.search(text):
+        return HOTEL
+    if names_organisation(text):
+        return ORGANISATION_COUNTRY if hit.tier == 3 else ORGANISATION_PLACE
+    return LOOSE
+
+
+def candidates(
+    texts: Sequence[str],
+    header: Sequence[int],
+    signature: Sequence[int],
+    name_line: int | None,
+    dateline: tuple[int, str] | None,
+) -> list[Whence]:
+    """Every candidate, in reading order; `dateline` is (index, the place part of the line)."""
+    found: list[Whence] = []
+    for lines, method in ((header, "letterhead"), (signature, "signature")):
+        for hit in find_places(tokenize([(i, texts[i]) for i in lines])):
+            idx = hit.tokens[0].line
+            conf = _hit_confidence(hit, texts[idx], name_line=False)
+            place = " ".join(t.orig for t in hit.tokens) if hit.tier == 4 and hit.is_place else None
+            found.append(Whence(hit.code, idx, method, conf, place and title_case(place)))
+    if name_line is not None:
+        # "Jordan" or "Florence" in the signer's name is a person.
+        for hit in find_places(tokenize([(name_line, texts[name_line])])):
+            found.append(Whence(hit.code, name_line, "signature", NAME_LINE))
+    if dateline is not None:
+        idx, part = dateline
+        place = resolve(part)
+        if place is not None:
+            found.append(_from_dateline(place, idx, texts[idx]))
+    return found
+
+
+def _from_dateline(place: Place, idx: int, text: str) -> Whence:
+    conf = DATELINE if place.exact else DATELINE_ALTERNATE
+    if _HOTEL.search(text):
+        conf = HOTEL
+    name = place.name if place.geonameid else None
+    return Whence(place.code, idx, "date-line", conf, name, place.ref)
+
+
+def best(found: Sequence[Whence]) -> Whence | None:
+    """The most confident candidate; among equals the first."""
+    top = None
+    for item in found:
+        if top is None or item.confidence > top.confidence:
+            top = item
+    return top
