@@ -137,7 +137,8 @@ def test_other_image_formats_are_refused_by_name(tmp_path, fmt, suffix):
     with pytest.raises(IngestError) as err:
         read_source(path)
     assert str(err.value) == (
-        f"scan.{suffix}: {fmt} images are not accepted as page scans; accepted: JPEG, PNG, TIFF"
+        f"scan.{suffix}: {fmt} images are not accepted as page scans; "
+        "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP"
     )
 
 
@@ -165,7 +166,8 @@ def test_truncated_files_are_refused(tmp_path, fmt, suffix):
     with pytest.raises(IngestError) as err:
         read_source(cut)
     assert str(err.value) == (
-        f"cut.{suffix}: not a readable image (truncated file); accepted: JPEG, PNG, TIFF"
+        f"cut.{suffix}: not a readable image (truncated file); "
+        "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP"
     )
 
 

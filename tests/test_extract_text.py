@@ -120,7 +120,7 @@ def test_unknown_and_empty_files_are_rejected_listing_accepted_kinds(tmp_path):
         read_source(unknown)
     assert str(err.value) == (
         "letter.doc: not a recognised page source; "
-        "accepted: JPEG, PNG, TIFF, PDF, plain text (.txt)"
+        "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP, PDF, plain text (.txt)"
     )
     empty = tmp_path / "scan.jpg"
     empty.write_bytes(b"")

@@ -26,6 +26,8 @@ PARTY_FIELDS = ("name", "role", "organisation", "place", "country")
 # How each page's text came to be, as the reader is told.
 ORIGIN_NOTES = {
     "transcript": "Transcript",
+    "htr": "No transcript; text from the PAGE XML or ALTO file given with the scan "
+    "(read by an HTR or OCR tool; may be uncorrected)",
     "pdf-text": "Text from the PDF's text layer",
     "ocr": "No transcript; text from OCR (uncorrected, may contain errors)",
     "none": "No text",

@@ -76,8 +76,9 @@ def upload():
     if not files:
         return _refuse(
             400,
-            "No files were chosen. Accepted: page images (JPEG, PNG, TIFF) or one PDF, "
-            "with plain-text transcripts if you have them.",
+            "No files were chosen. Accepted: page images (JPEG, PNG, TIFF, JPEG 2000, WebP) "
+            "or one PDF, with plain-text transcripts or word boxes (PAGE XML, ALTO, hOCR) "
+            "if you have them.",
         )
     try:
         letter_id = create_draft(

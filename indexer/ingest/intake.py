@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 MAX_PAGES = 500  # pages of one draft
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024  # bytes of one uploaded transcript
-ACCEPTED = "JPEG, PNG or TIFF page images, one PDF, plain-text transcripts"
+ACCEPTED = (
+    "JPEG, PNG, TIFF, JPEG 2000 or WebP page images, one PDF, plain-text transcripts, "
+    "word boxes (PAGE XML, ALTO, hOCR)"
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,6 @@ class Way:
     # Transcripts: named .txt (beside word boxes and sidecars, on an archivist's disk), or
     # any file without NUL bytes (an upload's names are the uploader's).
     text_by_name: bool = False
-    word_files: bool = False  # word-box files (ALTO, hOCR, .words.json) accepted
     order_by_name: bool = True  # pages in the natural order of the names, or as given
     max_pages: int | None = MAX_PAGES
     max_transcript_bytes: int | None = MAX_TRANSCRIPT_BYTES
@@ -43,9 +45,11 @@ class Way:
 ADD = Way(
     via="cli",
     draft=False,
-    accepted="JPEG, PNG, TIFF, PDF, plain-text transcripts (.txt), word boxes (ALTO, hOCR)",
+    accepted=(
+        "JPEG, PNG, TIFF, JPEG 2000, WebP, PDF, plain-text transcripts (.txt), "
+        "word boxes (PAGE XML, ALTO, hOCR)"
+    ),
     text_by_name=True,
-    word_files=True,
     order_by_name=False,
     max_pages=None,
     max_transcript_bytes=None,

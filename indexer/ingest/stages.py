@@ -33,7 +33,7 @@ from ..errors import IngestError
 from ..records import Letter
 from . import extract
 from .commit import commit
-from .extract.words import words_suffix
+from .extract.words import read_words, words_suffix
 from .intake import File, Intake
 
 _CHUNK = 1 << 20
@@ -115,7 +115,11 @@ def classify(intake: Intake) -> None:
     for f in intake.files:
         if f.size == 0:
             raise IngestError(f"{f.name}: the file is empty; accepted: {way.accepted}")
-        if way.word_files and words_suffix(f.staged, name=f.name):
+        if words_suffix(f.staged, name=f.name):  # PAGE XML, ALTO, hOCR, *.words.json
+            try:
+                read_words(f.staged)  # a broken word file is refused now, not when read
+            except IngestError as exc:
+                raise _named(exc, f) from None
             f.kind = "words"
             continue
         kind = extract.sniff(f.staged)  # by magic bytes: the staged name has no extension
@@ -162,6 +166,12 @@ def plan(intake: Intake) -> None:
         raise IngestError(
             f"{len(texts)} transcripts for {pages} page{'s' if pages != 1 else ''}; "
             "accepted: at most one transcript per page, in page order"
+        )
+    boxes = sum(f.kind == "words" for f in files)
+    if boxes > max(pages, 1):
+        raise IngestError(
+            f"{boxes} word-box files for {pages} page{'s' if pages != 1 else ''}; "
+            "accepted: at most one word-box file (PAGE XML, ALTO, hOCR) per page, in page order"
         )
     first = 1
     for f in sources:

@@ -42,7 +42,7 @@ __all__ = [
 
 RENDER_DPI = 200
 MAX_FRAMES = 2_000  # frames of one TIFF or pages of one PDF
-ACCEPTED = "JPEG, PNG, TIFF, PDF, plain text (.txt)"
+ACCEPTED = "JPEG, PNG, TIFF, JPEG 2000, WebP, PDF, plain text (.txt)"
 HEAD_BYTES = 2048
 
 
@@ -166,15 +166,16 @@ def sniff(path: Path) -> str | None:
 
 def extension(path: Path) -> str:
     """The extension a page image or PDF gets in the archive, by its content: ".pdf",
-    ".jpg", ".png" or ".tif"; ".img" for another format `read_source` accepts."""
-    from .image import SIGNATURES
+    ".jpg", ".png", ".tif", ".jp2", ".jpx", ".j2k" or ".webp"; ".img" for another format
+    `read_source` accepts."""
+    from .image import page_extension
 
     path = Path(path)
     head = _head(path)
     kind = _kind_of(head, path)
     if kind is not None and kind.kind == "pdf":
         return ".pdf"
-    return next((ext for magic, ext in SIGNATURES.items() if head.startswith(magic)), ".img")
+    return page_extension(head) or ".img"
 
 
 def _pick(path: Path) -> SourceKind:

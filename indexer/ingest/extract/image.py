@@ -1,4 +1,4 @@
-"""Page scans: validate JPEG, PNG and TIFF files and load their frames upright."""
+"""Page scans: validate JPEG, PNG, TIFF, JPEG 2000 and WebP files and load their frames upright."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ MAX_PIXELS = 120_000_000
 # rejection too, so one limit holds.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-ACCEPTED_IMAGES = "JPEG, PNG, TIFF"
+ACCEPTED_IMAGES = "JPEG, PNG, TIFF, JPEG 2000, WebP"
 # MPO (a camera's stereo JPEG) is a JPEG whose first frame is the picture.
-_PAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF"}
+_PAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "JPEG2000", "WEBP"}
 # Only TIFF holds pages in its frames; other formats' frames are animation or views.
-_SINGLE_FRAME = {"JPEG", "MPO", "PNG"}
+_SINGLE_FRAME = {"JPEG", "MPO", "PNG", "JPEG2000", "WEBP"}
 
 # The page formats' magic bytes, each with the extension its file gets in the archive.
 SIGNATURES = {
@@ -30,15 +30,15 @@ SIGNATURES = {
     b"MM\x00*": ".tif",
     b"II+\x00": ".tif",  # BigTIFF
     b"MM\x00+": ".tif",
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n": ".jp2",  # JPEG 2000 file (JP2; JPX: see below)
+    b"\xff\x4f\xff\x51": ".j2k",  # JPEG 2000 codestream without a file wrapper
 }
-_PAGE_MAGIC = tuple(SIGNATURES)
+_JP2 = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 # Formats we recognise only to reject them with a precise message (and catch bombs).
 _OTHER_MAGIC = (
     b"GIF87a",
     b"GIF89a",
     b"icns",
-    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
-    b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
     b"8BPS",  # Photoshop
 )
 _PNM = re.compile(rb"P[1-7]\s+(?:#|\d)")
@@ -58,10 +58,22 @@ _DEEP_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 _REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr", "I", "F"}
 
 
+def _webp(head: bytes) -> bool:
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
+def page_extension(head: bytes) -> str | None:
+    """The extension a page scan gets in the archive, from its first bytes: ".jpg", ".png",
+    ".tif", ".jp2" (".jpx" for a JPX file), ".j2k", ".webp"; None for other content."""
+    if _webp(head):
+        return ".webp"
+    if head.startswith(_JP2) and head[16:24] == b"ftypjpx ":
+        return ".jpx"  # the ftyp box right after the signature names the brand
+    return next((ext for magic, ext in SIGNATURES.items() if head.startswith(magic)), None)
+
+
 def _other_image(head: bytes) -> bool:
     if head.startswith(_OTHER_MAGIC) or _PNM.match(head):
-        return True
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return True
     # BMP and ICO magics are two or four common bytes; check a header field as well.
     if head[:2] == b"BM" and head[14:18] in {
@@ -164,13 +176,43 @@ def _shrunk(img: Image.Image, width: int, sideways: bool) -> Image.Image:
     return img.reduce(factor)
 
 
+def _j2k_levels(path: Path) -> int:
+    """The wavelet levels of a JPEG 2000 codestream (its main header's COD segment): how
+    many times it can be decoded at half the size. 0 when the header is not found."""
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    at = head.find(b"\xff\x4f\xff\x51")  # start of codestream, then its SIZ segment
+    if at < 0:
+        return 0
+    at += 2
+    while at + 9 < len(head) and head[at] == 0xFF:
+        marker, length = head[at + 1], int.from_bytes(head[at + 2 : at + 4], "big")
+        if marker == 0x52:  # COD: Lcod, Scod, order, layers (2), transform, then levels
+            return head[at + 9]
+        if marker in (0x90, 0x93) or length < 2:  # a tile starts: no COD in the main header
+            return 0
+        at += 2 + length
+    return 0
+
+
+def _jp2_reduce(path: Path, img: Image.Image, across: int, width: int) -> None:
+    """Ask a JPEG 2000 image to decode at 1/2^k of its size, k as large as keeps it
+    `width` across and its codestream allows (a preservation master read for a screen
+    derivative decodes only the resolution level it needs)."""
+    k, levels = 0, _j2k_levels(path)
+    while k < levels and (across + (1 << k)) >> (k + 1) >= width:
+        k += 1
+    if k:
+        img.reduce = k  # Pillow's JPEG 2000 reader decodes that resolution level only
+
+
 class ImageSource:
     """A page scan: JPEG, PNG, or TIFF with one page per frame."""
 
     kind = "image"
 
     def matches(self, head: bytes, path: Path) -> bool:
-        return head.startswith(_PAGE_MAGIC) or _other_image(head)
+        return page_extension(head) is not None or _other_image(head)
 
     def read(self, path: Path) -> list[SourcePage]:
         with quiet_library():
@@ -216,6 +258,17 @@ class ImageSource:
         return fmt, pages
 
     def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
+        try:
+            return self._load(path, frame, width, reduce=True)
+        except IngestError:
+            with open(path, "rb") as fh:
+                jpeg2000 = page_extension(fh.read(32)) in (".jp2", ".jpx", ".j2k")
+            if not (width and jpeg2000):
+                raise
+            # A tile may have fewer wavelet levels than the main header says: decode whole.
+            return self._load(path, frame, width, reduce=False)
+
+    def _load(self, path: Path, frame: int, width: int | None, *, reduce: bool) -> Image.Image:
         with quiet_library():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
@@ -234,6 +287,8 @@ class ImageSource:
                         # Decode at 1/2, 1/4 or 1/8 scale when still at least `width` wide:
                         # a 120 MP scan becomes 1.9 MP for a 1400 px derivative.
                         img.draft(img.mode, (1, width) if sideways else (width, 1))
+                    elif width and reduce and img.format == "JPEG2000":
+                        _jp2_reduce(path, img, img.height if sideways else img.width, width)
                     img.load()
                     transpose = _ORIENT_UPRIGHT.get(orientation)
                     if width and not drafts:

@@ -76,5 +76,5 @@ class TextSource:
     def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> NoReturn:
         raise IngestError(
             f"{path.name}: a text file has no page image; accepted page images: "
-            "JPEG, PNG, TIFF, PDF"
+            "JPEG, PNG, TIFF, JPEG 2000, WebP, PDF"
         )

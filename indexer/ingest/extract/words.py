@@ -1,4 +1,5 @@
-"""Word boxes kept in the archive: read *.words.json, hOCR and ALTO; write *.words.json."""
+"""Word boxes kept in the archive: read *.words.json, hOCR, ALTO and PAGE XML; write
+*.words.json. ALTO and PAGE also give the page's text, line by line (`read_word_file`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from xml.parsers import expat
 from indexer.archive.files import write_atomic
 from indexer.errors import IngestError
 from indexer.ingest.extract import reason
+from indexer.ingest.extract.pagexml import PageXml, PageXmlError
 from indexer.ingest.extract.text import decode_text
 from indexer.records import Word
 
-ACCEPTED_WORDS = "*.words.json, hOCR (ocrx_word spans with bbox), ALTO XML (String elements)"
+ACCEPTED_WORDS = (
+    "*.words.json, hOCR (ocrx_word spans with bbox), ALTO XML (String elements), "
+    "PAGE XML (TextLine elements with Coords and TextEquiv)"
+)
 _LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_textfloat", "ocr_header", "ocr_caption"}
 
 
@@ -27,6 +32,7 @@ class _Parsed:
     width: float | None
     height: float | None
     pixels: bool = True  # False: ALTO mm10/inch1200, convertible only by scaling to the scan
+    lines: list[str] | None = None  # the page's text line by line (ALTO, PAGE), else None
 
 
 def _bad(path: Path, what: str) -> IngestError:
@@ -188,42 +194,73 @@ class _Alto:
         if self._in_unit:
             self.unit += text
 
-    def refuse_dtd(self, name: str, sysid: str | None, pubid: str | None, internal: int) -> None:
+
+
+def _parse_xml(path: Path, data: bytes, target: _Alto | PageXml) -> None:
+    """Stream `data` through expat into `target`; DOCTYPEs with declarations and entity
+    declarations are refused, so no entity expansion (billion laughs) and no external
+    file is ever read."""
+
+    def refuse_dtd(name: str, sysid: str | None, pubid: str | None, internal: int) -> None:
         if internal:
-            raise _bad(self.path, "a DOCTYPE with its own declarations is not accepted in XML")
+            raise _bad(path, "a DOCTYPE with its own declarations is not accepted in XML")
 
-    def refuse_entity(self, *args: object) -> None:
-        raise _bad(self.path, "entity declarations are not accepted in XML")
+    def refuse_entity(*args: object) -> None:
+        raise _bad(path, "entity declarations are not accepted in XML")
 
-
-def _read_alto(path: Path, data: bytes) -> _Parsed:
-    # Streaming expat with entity declarations refused: no entity-expansion bombs.
-    alto = _Alto(path)
     parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = alto.start
-    parser.EndElementHandler = alto.end
-    parser.CharacterDataHandler = alto.data
-    parser.StartDoctypeDeclHandler = alto.refuse_dtd
-    parser.EntityDeclHandler = alto.refuse_entity
+    parser.StartElementHandler = target.start
+    parser.EndElementHandler = target.end
+    parser.CharacterDataHandler = target.data
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_entity
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise _bad(path, f"not well-formed XML ({exc})") from exc
+    except PageXmlError as exc:
+        raise _bad(path, str(exc)) from exc
+
+
+def _read_alto(path: Path, data: bytes) -> _Parsed:
+    alto = _Alto(path)
+    _parse_xml(path, data, alto)
     if (alto.root or "").lower() != "alto":
         raise _bad(path, f"the XML root is <{alto.root}>, not <alto>")
     width, height = alto.page or (None, None)
     unit = alto.unit.strip().lower() or "pixel"
     if unit != "pixel" and (not width or not height):
         raise _bad(path, f"coordinates in {unit} and no Page WIDTH/HEIGHT to convert them")
-    return _Parsed(alto.words, width, height, pixels=unit == "pixel")
+    return _Parsed(alto.words, width, height, unit == "pixel", _lines_of(alto.words))
+
+
+def _lines_of(words: list[Word]) -> list[str]:
+    """The text of words that carry line numbers, one string per line."""
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line or 0, []).append(w.text)
+    return [" ".join(lines[n]) for n in sorted(lines)]
+
+
+def _read_page(path: Path, data: bytes) -> _Parsed:
+    page = PageXml()
+    _parse_xml(path, data, page)
+    try:
+        page.check()
+    except PageXmlError as exc:
+        raise _bad(path, str(exc)) from exc
+    lines, words = page.result()
+    return _Parsed(words, page.width, page.height, lines=lines)
 
 
 def _format(data: bytes) -> str | None:
-    """"json", "alto" or "hocr" by content (word files are named freely: .alto, .alto.xml,
-    .xml, .hocr, .html ...); None for anything else."""
+    """"json", "page", "alto" or "hocr" by content (word files are named freely: .alto,
+    .alto.xml, .page.xml, .xml, .hocr, .html ...); None for anything else."""
     head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return "json"
+    if b"<pcgts" in head or b":pcgts" in head:
+        return "page"
     if b"<alto" in head or b":alto" in head:
         return "alto"
     if b"ocr_page" in head or b"ocrx_word" in head or b"<html" in head:
@@ -240,8 +277,9 @@ def _detect(path: Path, data: bytes) -> str:
 
 def words_suffix(path: Path, *, name: str | None = None) -> str | None:
     """The archive suffix of a word-box file given beside a letter's pages (`.words.json`,
-    `.alto.xml`, `.hocr`), None for any other file. JSON only by its name (a sidecar is JSON
-    too); ALTO and hOCR by content, hOCR only with its OCR classes (not any HTML). `name`:
+    `.alto.xml`, `.page.xml`, `.hocr`), None for any other file. JSON only by its name (a
+    sidecar is JSON too); ALTO, PAGE and hOCR by content, hOCR only with its OCR classes
+    (not any HTML). `name`:
     the file's name as given, when `path` is a staged copy."""
     path = Path(path)
     if (name or path.name).endswith(".words.json"):
@@ -251,26 +289,36 @@ def words_suffix(path: Path, *, name: str | None = None) -> str | None:
     found = _format(data)
     if found == "hocr" and b"ocr_page" not in data.lower() and b"ocrx_word" not in data.lower():
         return None
-    return {"alto": ".alto.xml", "hocr": ".hocr"}.get(found or "")
+    return {"alto": ".alto.xml", "page": ".page.xml", "hocr": ".hocr"}.get(found or "")
 
 
 def read_words(path: Path, *, width: int | None = None, height: int | None = None) -> list[Word]:
     """Read word boxes, scaled to a `width` x `height` scan when the file's page differs."""
+    return read_word_file(path, width=width, height=height)[0]
+
+
+def read_word_file(
+    path: Path, *, width: int | None = None, height: int | None = None
+) -> tuple[list[Word], str | None]:
+    """Word boxes (as `read_words`) and the page's text as the file gives it, lines joined
+    by newlines: ALTO and PAGE carry the text of their lines; hOCR and *.words.json give
+    None (their words are boxes for a text kept elsewhere)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
     kind = _detect(path, data)
-    reader = {"json": _read_json, "hocr": _read_hocr, "alto": _read_alto}[kind]
-    parsed = reader(path, data)
+    readers = {"json": _read_json, "hocr": _read_hocr, "alto": _read_alto, "page": _read_page}
+    parsed = readers[kind](path, data)
     fx = width / parsed.width if width and parsed.width and parsed.width > 0 else None
     fy = height / parsed.height if height and parsed.height and parsed.height > 0 else None
     if not parsed.pixels and (fx is None or fy is None):
         # Scaling the page to the scan is the only way to turn mm10/inch1200 into pixels.
         raise _bad(path, "coordinates are not in pixels; give the scan's width and height")
     fx, fy = fx or fy or 1.0, fy or fx or 1.0
-    return [_scaled(w, fx, fy) for w in parsed.words]
+    text = None if parsed.lines is None else "\n".join(parsed.lines)
+    return [_scaled(w, fx, fy) for w in parsed.words], text
 
 
 def _scaled(w: Word, fx: float, fy: float) -> Word:
