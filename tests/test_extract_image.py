@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageOps
 
 from indexer.errors import IngestError
+from indexer.ingest.extract import extension, load_page_image, read_source, sniff
 from indexer.ingest.extract import image as image_kind
-from indexer.ingest.extract import load_page_image, read_source, sniff
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -36,11 +36,25 @@ def noisy(size=(200, 150)) -> Image.Image:
     return Image.effect_noise(size, 60).convert("RGB")
 
 
-@pytest.mark.parametrize("fmt,suffix", [("JPEG", "jpg"), ("PNG", "png"), ("TIFF", "tif")])
+ACCEPTED = [
+    ("JPEG", "jpg"),
+    ("PNG", "png"),
+    ("TIFF", "tif"),
+    ("JPEG2000", "jp2"),
+    ("JPEG2000", "j2k"),
+    ("WEBP", "webp"),
+]
+
+
+@pytest.mark.parametrize("fmt,suffix", ACCEPTED)
 def test_accepted_formats_read_and_load(tmp_path, fmt, suffix):
     path = tmp_path / f"page-001.{suffix}"
     noisy((120, 90)).save(path, fmt)
     assert sniff(path) == "image"
+    # the archive's extension comes from the content, whatever the file was called
+    unnamed = tmp_path / "incoming-001"
+    unnamed.write_bytes(path.read_bytes())
+    assert extension(unnamed) == f".{suffix}"
     [page] = read_source(path)
     assert (page.frame, page.width, page.height, page.text) == (0, 120, 90, None)
     loaded = load_page_image(path)
@@ -157,6 +171,18 @@ def test_images_over_the_pixel_limit_are_refused(tmp_path, side, pixels):
         load_page_image(path)
 
 
+def test_a_jpx_file_keeps_its_extension(tmp_path):
+    jp2 = tmp_path / "scan.jp2"
+    noisy((64, 48)).save(jp2, "JPEG2000")
+    data = bytearray(jp2.read_bytes())
+    assert data[16:24] == b"ftypjp2 "  # the brand of the file type box
+    data[20:24] = b"jpx "
+    jpx = tmp_path / "scan"
+    jpx.write_bytes(bytes(data))
+    assert extension(jpx) == ".jpx"
+    assert [(p.width, p.height) for p in read_source(jpx)] == [(64, 48)]
+
+
 @pytest.mark.parametrize("fmt,suffix", [("JPEG", "jpg"), ("PNG", "png")])
 def test_truncated_files_are_refused(tmp_path, fmt, suffix):
     whole = tmp_path / f"whole.{suffix}"
@@ -210,3 +236,29 @@ def test_a_width_hint_decodes_a_smaller_jpeg_never_narrower_than_asked(tmp_path,
     assert load_page_image(png, width=100).size == (100, 75)
     assert load_page_image(png, width=300).size == (400, 300)
     assert load_page_image(png, width=500).size == (800, 600)
+
+
+@pytest.mark.parametrize("suffix", ["jp2", "j2k"])
+def test_a_width_hint_decodes_jpeg_2000_at_a_lower_resolution(tmp_path, suffix):
+    path = tmp_path / f"master.{suffix}"
+    noisy((2000, 1000)).save(path, "JPEG2000", num_resolutions=4)  # 3 halvings at most
+    assert load_page_image(path).size == (2000, 1000)
+    assert load_page_image(path, width=900).size == (1000, 500)  # 1/2: still >= 900
+    assert load_page_image(path, width=240).size == (250, 125)  # 1/8
+    # below 1/8 the codestream has no level: 1/8 decoded, then reduced by a whole factor
+    assert load_page_image(path, width=100).size == (125, 63)
+    assert load_page_image(path, width=2000).size == (2000, 1000)
+
+
+def test_damaged_webp_and_jpeg_2000_are_refused_in_one_line(tmp_path):
+    for fmt, suffix in (("WEBP", "webp"), ("JPEG2000", "jp2")):
+        whole = tmp_path / f"whole.{suffix}"
+        noisy().save(whole, fmt)
+        data = whole.read_bytes()
+        cut = tmp_path / f"cut.{suffix}"
+        cut.write_bytes(data[: len(data) // 2])
+        with pytest.raises(IngestError) as err:
+            read_source(cut)
+        message = str(err.value)
+        assert message.startswith(f"cut.{suffix}: not a readable image (") and "\n" not in message
+        assert message.endswith("accepted: JPEG, PNG, TIFF, JPEG 2000, WebP")

@@ -173,7 +173,8 @@ def _shrunk(img: Image.Image, width: int, sideways: bool) -> Image.Image:
         return img
     if img.mode not in _REDUCIBLE:
         img = _page_mode(img)
-    return img.reduce(factor)
+    # Called through the class: a JPEG 2000 image's own `reduce` is its resolution level.
+    return Image.Image.reduce(img, factor)
 
 
 def _j2k_levels(path: Path) -> int:
