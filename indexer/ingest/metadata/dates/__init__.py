@@ -1,0 +1,49 @@
+"""The letter's own date: the date line under the letterhead, or beside the signature.
+
+`letter_date(pages, year_hint=..., languages=...)` gives the letter's date with its line and
+a confidence; `date_line(text)` tells whether one line is a date line. The parts:
+months.py (month names by language), forms.py (the written forms of a date), line.py (what
+may stand beside the date on its line), choose.py (which date line is the letter's own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.records import DateValue
+
+from .choose import LetterDate, letter_date
+from .forms import DateMatch, YearHint, dates_in
+from .line import date_line
+from .months import month_number
+
+__all__ = [
+    "DateLine",
+    "DateMatch",
+    "LetterDate",
+    "YearHint",
+    "date_line",
+    "dates_in",
+    "find_date_line",
+    "letter_date",
+    "month_number",
+]
+
+
+@dataclass(frozen=True)
+class DateLine:
+    index: int  # the caller's index of the line
+    value: DateValue
+    as_written: str
+    place: str | None  # the place written before the date ("Lima, April 10th 2007")
+
+
+def find_date_line(lines: Sequence[tuple[int, str]]) -> DateLine | None:
+    """The first line among `lines` that is a date line (no context; see `letter_date`)."""
+    for idx, text in lines:
+        got = date_line(text)
+        if got:
+            m, place = got
+            return DateLine(idx, m.value, m.as_written, place)
+    return None
