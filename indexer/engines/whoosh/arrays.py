@@ -14,6 +14,7 @@ from whoosh import query
 
 from ...records import DateValue, ymd
 from .documents import FACET_FIELDS
+from .postings import Postings
 
 # What the date column gives for undated letters (decoded, or as the raw sortable key);
 # they sort last in both directions.
@@ -144,6 +145,23 @@ class Arrays:
             return ranks
 
         return self._get("__rank__", read)
+
+    def lengths(self, fieldname: str) -> list[int]:
+        """Each document's length of a field as Whoosh stores it (rounded; 1 when empty),
+        what its scorer divides by (postings.word_scores)."""
+
+        def read() -> list[int]:
+            out: list[int] = []
+            for sub, _offset in self.searcher.reader().leaf_readers():
+                length = sub.doc_field_length
+                out.extend(length(d, fieldname, 1) for d in range(sub.doc_count_all()))
+            return out
+
+        return self._get(f"__lengths_{fieldname}__", read)
+
+    def postings(self) -> Postings:
+        """Words' postings decoded for this commit (postings.Postings)."""
+        return self._get("__postings__", Postings)
 
     def lexicon(self, fieldname: str) -> list[str]:
         """Every word of a field, for fuzzy terms and did-you-mean."""

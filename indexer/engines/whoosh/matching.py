@@ -12,6 +12,8 @@ from whoosh import query
 from ...search.deadline import Deadline
 from ...search.facets import Facet
 from .arrays import UNDATED, Arrays
+from .postings import word_docs, word_scores, words_of
+from .query import Expanded
 
 
 def filter_query(facet: Facet, values: list[str]) -> query.Query:
@@ -45,6 +47,9 @@ def docs(s, arrays: Arrays, q: query.Query, clock: Deadline) -> set[int]:
         return docs(s, arrays, q.a, clock)
     if type(q) is query.Not:
         return arrays.all() - docs(s, arrays, q.query, clock)
+    words = words_of(q)
+    if words:
+        return word_docs(s, arrays.postings(), *words)
     return set(s.docs_for_query(q))
 
 
@@ -68,11 +73,14 @@ def scored_parts(q: query.Query, boost: float = 1.0):
         yield q, boost
 
 
-def scores(s, q: query.Query, allowed: set[int], clock: Deadline) -> dict[int, float]:
+def scores(
+    s, arrays: Arrays, q: query.Query, allowed: set[int], clock: Deadline
+) -> dict[int, float]:
     """The relevance score of each allowed letter, part by part of the query.
 
-    Only the allowed letters are scored: a part whose posting list is much longer than
-    the allowed set jumps from one allowed letter to the next.
+    Only the allowed letters are scored: a word's postings are read a block at a time
+    (postings.py); another part whose posting list is much longer than the allowed set
+    jumps from one allowed letter to the next.
     """
     parts = list(scored_parts(q))
     out: dict[int, float] = {}
@@ -87,11 +95,37 @@ def scores(s, q: query.Query, allowed: set[int], clock: Deadline) -> dict[int, f
         jump = len(local) * 8 < count
         for part, boost in parts:
             clock.check("ranking the letters")
+            words = words_of(part)
+            if words and _whoosh_sums(part, words[1], sub):
+                fieldname, texts = words
+                lengths = arrays.lengths(fieldname)
+                fast = word_scores(
+                    s, arrays.postings(), sub, fieldname, texts, lengths, offset, allowed
+                )
+                if fast is not None:
+                    # As Whoosh: a wildcard or fuzzy term of one word scores as that word
+                    # alone, its own boost dropped.
+                    if not (isinstance(part, Expanded) and len(texts) == 1):
+                        boost *= part.boost
+                    for d, score in fast.items():
+                        out[d] = out.get(d, 0.0) + score * boost
+                    continue
             m = part.matcher(sub, context)
             found = _jumping(m, local) if jump else _walking(m, set(local))
             for d, score in found:
                 out[d + offset] = out.get(d + offset, 0.0) + score * boost
     return out
+
+
+def _whoosh_sums(part, words: list, sub) -> bool:
+    """Whether Whoosh scores this word query in this segment as the sum of its words'
+    scores, as postings.word_scores does. A wildcard or fuzzy term of several words is an
+    Or of them, and Whoosh's Or scores a small segment's union (up to 5,000 documents,
+    more than two words) or a very long one (1,024 words) as 1.0 a letter instead: the
+    Whoosh matcher ranks those, so the order stays Whoosh's at every index size."""
+    if not isinstance(part, Expanded) or len(words) <= 2:
+        return True
+    return len(words) < query.Or.TOO_MANY_CLAUSES and sub.doc_count_all() > 5000
 
 
 def _jumping(m, local: list[int]):
@@ -123,7 +157,7 @@ def order(
     if count <= 0:
         return []
     if sort == "relevance" and not isinstance(q, query.Every):
-        found = scores(s, q, allowed, clock)
+        found = scores(s, arrays, q, allowed, clock)
         rank = arrays.rank()
         best = heapq.nlargest(count, allowed, key=lambda d: (found.get(d, 0.0), -rank[d]))
         return [(d, found.get(d, 0.0)) for d in best]

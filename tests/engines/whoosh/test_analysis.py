@@ -169,7 +169,7 @@ def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
     whoosh = dict(s.search(run, limit=None).items())
     allowed = docs(s, arrays, run, Deadline(None))
     assert set(whoosh) == allowed and len(allowed) > 2, text
-    mine = scores(s, run, allowed, Deadline(None))
+    mine = scores(s, arrays, run, allowed, Deadline(None))
     assert mine.keys() <= allowed
     offsets = [whoosh[d] - mine.get(d, 0.0) for d in allowed]
     assert max(offsets) - min(offsets) == pytest.approx(0.0, abs=1e-9), text
