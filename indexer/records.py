@@ -118,7 +118,10 @@ class Party:
     place_ref: str | None = None  # authority URI of the place (GeoNames, Wikidata, GND)
 
     def is_empty(self) -> bool:
-        return not any((self.name, self.role, self.organisation, self.country, self.place))
+        # A party known only by its authority id is someone.
+        return not any(
+            (self.name, self.role, self.organisation, self.country, self.place, self.ref)
+        )
 
     def label(self) -> str:
         """A one-line label: name, else organisation, else role."""

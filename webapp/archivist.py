@@ -55,12 +55,19 @@ LABELS = {
     "organisation": "Organisation",
     "place": "Place",
     "country": "Country",
+    "family": "Family name",
+    "given": "Given names",
+    "ref": "Authority record",
+    "place_ref": "Place's authority record",
 }
 HINTS = {
     "title": "Leave empty to make one from the sender, recipient and date.",
     "date": "ISO 8601: 2009-02-16, 2009-02, 2009, or 1855/1856; add ? when uncertain.",
     "languages": "ISO 639-1 codes, separated by commas: en, fr.",
     "country": "An ISO code (SE, GB) or a country name.",
+    "family": "For citations, when the name does not show it: García Belaunde.",
+    "ref": "A GND, VIAF or Wikidata URI: https://d-nb.info/gnd/118540238.",
+    "place_ref": "A GeoNames, Wikidata or GND URI: https://www.geonames.org/2761369.",
 }
 
 

@@ -90,7 +90,11 @@ def _clean(text: Any) -> str:
 
 
 def _name(party: dict[str, Any]) -> dict[str, str] | None:
-    """A CSL name: a person split into family and given names, an organisation as literal."""
+    """A CSL name: a person's family and given names (as the archive gives them, else split
+    from the name), an organisation (or a family name alone) as literal."""
+    family, given = _clean(party.get("family")), _clean(party.get("given"))
+    if family:
+        return {"family": family, "given": given} if given else {"literal": family}
     person = _clean(party.get("name"))
     if person:
         words = person.split()

@@ -89,15 +89,22 @@ class Chip:
     remove_url: str
 
 
-def chips(req: SearchRequest, path: str = "/search", per_page: int = PER_PAGE) -> list[Chip]:
-    """The request's active filters (not the query itself), each with its remove link."""
+def chips(
+    req: SearchRequest,
+    path: str = "/search",
+    per_page: int = PER_PAGE,
+    result: SearchResult | None = None,
+) -> list[Chip]:
+    """The request's active filters (not the query itself), each with its remove link;
+    a value is labelled as the result's facet labels it (a person's name for an id)."""
     out = []
     for facet in FACETS:
+        listed = {v.value: v.label for v in (result.facets if result else {}).get(facet.name, [])}
         for value in req.filters.get(facet.param, []):
             out.append(
                 Chip(
                     facet.title,
-                    facet.label(value),
+                    listed.get(value) or facet.label(value),
                     url_with(req, path, remove=(facet.param, value), per_page=per_page),
                 )
             )

@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app, url_for
 
 from indexer.archive import is_id
+from indexer.authority import authority_of
 from indexer.errors import MissiveError
 from indexer.ingest.metadata.countries import country_name
 from indexer.ingest.metadata.language import language_name
@@ -107,9 +108,13 @@ class Field:
     label: str
     value: Any
     mark: dict[str, Any] = field(default_factory=dict)  # {"source": ..., "line": ...}
+    # The authority record of the person or place: {"name": "GND", "url": ...}.
+    authority: dict[str, str] | None = None
 
     @property
     def display(self) -> str:
+        if self.key.endswith("ref"):  # a record with no name beside it: the link says it all
+            return ""
         if self.key.endswith(".country"):
             return f"{country_name(self.value) or self.value} ({self.value})"
         if self.key == "languages":
@@ -126,6 +131,8 @@ _LABELS = {
     "organisation": "Organisation",
     "place": "Place",
     "country": "Country",
+    "ref": "Authority record",
+    "place_ref": "Place record",
     "languages": "Languages",
     "collection": "Collection",
     "rights": "Rights",
@@ -164,6 +171,7 @@ def metadata_fields(meta: dict[str, Any]) -> dict[str, list[Field]]:
                 mark = _mark(meta, full) if first else {"source": "archivist"}
                 name = full if first else f"{group.replace(' ', '')}.{key}"  # recipient2.name
                 rows.append(Field(name, _LABELS[key], party[key], mark))
+        _link_records(rows, party, group if not first else role, meta if first else {})
         if rows:
             groups[group] = rows
     archive_rows = []
@@ -173,6 +181,28 @@ def metadata_fields(meta: dict[str, Any]) -> dict[str, list[Field]]:
     if archive_rows:
         groups["archive"] = archive_rows
     return groups
+
+
+def _record(ref: Any) -> dict[str, str] | None:
+    found = authority_of(ref) if isinstance(ref, str) else None
+    return {"name": found[0], "url": found[1]} if found else None
+
+
+def _link_records(rows: list[Field], party: dict[str, Any], prefix: str, meta: dict) -> None:
+    """Link the party's authority record from its name (else organisation or role) and its
+    place's from the place; a record with no such row to go on gets a row of its own."""
+    prefix = prefix.replace(" ", "")
+    for ref_key, on in (("ref", ("name", "organisation", "role")), ("place_ref", ("place",))):
+        record = _record(party.get(ref_key))
+        if record is None:
+            continue
+        row = next((f for key in on for f in rows if f.key == f"{prefix}.{key}"), None)
+        if row is None:
+            key = f"{prefix}.{ref_key}"
+            mark = _mark(meta, key) if meta else {"source": "archivist"}
+            row = Field(key, _LABELS[ref_key], record["url"], mark)
+            rows.append(row)
+        row.authority = record
 
 
 def line_url(letter_id: str, mark: dict[str, Any], external: bool = False) -> str | None:

@@ -33,6 +33,8 @@ bp = Blueprint("letters_api", __name__, url_prefix="/api/letters")
 
 def _field_json(letter_id: str, f: Field) -> dict[str, Any]:
     out = {"value": f.value, **f.mark}
+    if f.authority:
+        out["authority"] = f.authority
     link = line_url(letter_id, f.mark, external=True)
     if link:
         out["line_url"] = link

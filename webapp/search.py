@@ -216,7 +216,7 @@ def results():
         facets=facets,
         year_facet=by_name["year"],
         year_histogram=year_histogram(by_name["year"], req, path, per_page),
-        chips=chips(req, path, per_page),
+        chips=chips(req, path, per_page, result),
         clear_url=url_with(SearchRequest(q=req.q, sort=req.sort, ocr=req.ocr), path)
         if req.q
         else path,

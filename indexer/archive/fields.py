@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .. import authority
 from ..errors import MissiveError
 from ..records import (
     RELATIONS,
@@ -24,7 +25,13 @@ from .folders import is_id
 
 SIDECAR = "letter.json"
 MAX_SIDECAR_BYTES = 1024 * 1024  # metadata, not text: no honest sidecar comes near
-PARTY_FIELDS = ("name", "role", "organisation", "country", "place")
+# `ref` and `place_ref` are authority URIs (indexer.authority), `family`/`given` name parts.
+PARTY_FIELDS = (
+    *("name", "role", "organisation", "country", "place"),
+    *("ref", "family", "given", "place_ref"),
+)
+# Which authority files each ref field takes.
+REF_FIELDS = {"ref": authority.PERSON_AUTHORITIES, "place_ref": authority.PLACE_AUTHORITIES}
 TEXT_FIELDS = ("title", "date_as_written", "collection", "rights", "notes")
 KNOWN = {
     *TEXT_FIELDS,
@@ -145,6 +152,18 @@ def _country(check: _Checker, field: str, value: str) -> str:
     return code
 
 
+def _ref(check: _Checker, field: str, value: str, kinds: tuple[str, ...]) -> str:
+    """The canonical form of an authority URI of one of `kinds`, else SidecarError."""
+    found = authority.authority_of(value)
+    if found is None:
+        raise check.bad(field, f"{_show(value)} is not an authority URI", authority.accepted(kinds))
+    name, url = found
+    if name not in kinds:
+        what = "a place" if name == "GeoNames" else "a person or body"
+        raise check.bad(field, f"{_show(value)} is a {name} id ({what})", authority.accepted(kinds))
+    return url
+
+
 def _party(check: _Checker, field: str, raw: Any) -> Party:
     party = Party()
     for key, value in check.obj(field, raw, PARTY).items():
@@ -153,6 +172,8 @@ def _party(check: _Checker, field: str, raw: Any) -> Party:
         text = check.text(f"{field}.{key}", value)
         if text is not None and key == "country":
             text = _country(check, f"{field}.{key}", text)
+        if text is not None and key in REF_FIELDS:
+            text = _ref(check, f"{field}.{key}", text, REF_FIELDS[key])
         if text is not None:
             setattr(party, key, text)
     return party

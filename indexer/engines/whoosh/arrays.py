@@ -13,7 +13,8 @@ from typing import Any
 from whoosh import query
 
 from ...records import DateValue, ymd
-from .documents import FACET_FIELDS
+from ...search.facets import most_common_names
+from .documents import FACET_FIELDS, NAMES
 from .postings import Postings
 
 # What the date column gives for undated letters (decoded, or as the raw sortable key);
@@ -82,9 +83,25 @@ class Arrays:
     def field_values(self, fieldname: str) -> list[tuple[str, ...]]:
         """Each document's values of a field, by document number."""
         if fieldname in FACET_FIELDS:
-            facets = self._get("__facets__", lambda: column(self.searcher.reader(), "facets", {}))
+            facets = self._facets()
             return self._get(fieldname, lambda: [tuple(v.get(fieldname, ())) for v in facets])
         return self._get(fieldname, lambda: self._from_postings(fieldname))
+
+    def _facets(self) -> list[dict[str, Any]]:
+        return self._get("__facets__", lambda: column(self.searcher.reader(), "facets", {}))
+
+    def labels(self, public: bool) -> dict[str, str]:
+        """The named facets' labels: each value's most common name in any of them (a
+        person's id is named alike as sender and recipient) over the public letters (or
+        every letter, for archivists), the same whatever a search matches."""
+
+        def read() -> dict[str, str]:
+            facets = self._facets()
+            docs = self.published() if public else self.all()
+            names = (facets[d].get(NAMES, {}).values() for d in docs)
+            return most_common_names(tuple(p) for fields in names for ps in fields for p in ps)
+
+        return self._get(f"__labels_{public}__", read)
 
     def _from_postings(self, fieldname: str) -> list[tuple[str, ...]]:
         reader = self.searcher.reader()

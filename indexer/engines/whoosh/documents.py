@@ -12,6 +12,8 @@ from ...search.meta import letter_meta
 # Fields whose values the facet column repeats: each facet's field, and the first year
 # (the home page's figures count it).
 FACET_FIELDS = (*(f.field for f in FACETS), "year")
+# The facet column's entry holding each named facet's (value, name) pairs, its labels.
+NAMES = "__names__"
 
 
 def _party_words(party: Party) -> str:
@@ -23,6 +25,12 @@ def facet_values(letter: Letter) -> dict[str, list[str]]:
     out = {f.field: f.values(letter) for f in FACETS}
     out["year"] = [str(letter.date.year)] if letter.date else []
     return {name: values for name, values in out.items() if values}
+
+
+def facet_names(letter: Letter) -> dict[str, list[tuple[str, str]]]:
+    """Each named facet's (value, name) pairs for `letter` (search.facets.NamedFacet)."""
+    out = {f.field: [p for p in f.named_values(letter) if p[1]] for f in FACETS if f.named}
+    return {name: pairs for name, pairs in out.items() if pairs}
 
 
 def to_document(letter: Letter) -> dict[str, Any]:
@@ -50,8 +58,6 @@ def to_document(letter: Letter) -> dict[str, Any]:
     if letter.title:
         doc["title"] = letter.title
         doc["title_grams"] = letter.title
-    if letter.sender.label():
-        doc["sender_facet"] = letter.sender.label()
     countries = [r.country for r in letter.recipients if r.country]
     if countries:
         doc["recipient_country"] = ",".join(countries)
@@ -67,5 +73,5 @@ def to_document(letter: Letter) -> dict[str, Any]:
         # Facet fields are KEYWORD fields split on commas, or ID fields of one value; a
         # facet's values hold no commas (Facet.values).
         doc[name] = ",".join(values)
-    doc["facets"] = facets
+    doc["facets"] = {**facets, NAMES: facet_names(letter)}
     return doc

@@ -14,7 +14,7 @@ from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.
@@ -95,8 +95,10 @@ class LetterSchema(fields.SchemaClass):
     # Facets: one value per letter unless noted.
     country = _CODE  # sender country, ISO 3166-1 alpha-2
     recipient_country = fields.KEYWORD(commas=True, stored=True)
-    sender_facet = fields.ID(stored=True, sortable=True)  # sender's label
+    # Persons and places: authority id, else the name (search.facets.NamedFacet).
+    sender_facet = fields.ID(stored=True, sortable=True)
     recipient_facet = fields.KEYWORD(commas=True, stored=True)  # several recipients
+    place_facet = fields.KEYWORD(commas=True, stored=True)  # where the letter was written
     language = fields.KEYWORD(commas=True, stored=True)  # several languages
     source = fields.ID(stored=True, sortable=True)  # transcribed | ocr | image-only
     status = fields.ID(stored=True)  # published | draft | withdrawn

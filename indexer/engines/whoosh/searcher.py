@@ -199,14 +199,19 @@ class LetterSearch:
         values = arrays.field_values(facet.field)
         counts = Counter(v for d in found for v in values[d])
         selected = set(req.filters.get(facet.param, []))
+        names = arrays.labels(not req.unpublished) if facet.named else {}
+
+        def label(value: str) -> str:
+            return names.get(value) or facet.label(value)
+
         if facet.by_value:
             ranked = sorted(counts)
         else:
-            ranked = sorted(counts, key=lambda v: (-counts[v], facet.label(v).lower()))
+            ranked = sorted(counts, key=lambda v: (-counts[v], label(v).lower()))
             # The long tail (thousands of recipients) is not worth sending; selected stay.
             ranked = ranked[:FACET_LIMIT]
         ranked += sorted(v for v in selected if v not in ranked)
-        return [FacetValue(v, facet.label(v), counts.get(v, 0), v in selected) for v in ranked]
+        return [FacetValue(v, label(v), counts.get(v, 0), v in selected) for v in ranked]
 
     @staticmethod
     def _hit(s, docnum: int, score: float | None, marks: WordMarks, clock: Deadline) -> Hit:
