@@ -16,6 +16,7 @@ from tests import test_archivist
 from tests.conftest import Env, LiveServer, app_config, write_letter
 from tests.htmlpage import Page
 from webapp import citation, create_app
+from webapp.letters import metadata_fields
 
 GOETHE = "https://d-nb.info/gnd/118540238"
 WEIMAR = "https://www.geonames.org/2812482"
@@ -254,6 +255,17 @@ def test_the_letter_page_links_the_authority_records(server):
     assert Page(_get(server, "/letters/1823-d")[1]).find("a", class_="authority") == []
 
 
+def test_a_ref_of_no_authority_file_is_never_linked():
+    # A ref another reader put in the index unchecked: no link, whatever it holds.
+    for ref in ("javascript:alert(1)", "https://evil.example/gnd/1", GOETHE + "?q=x"):
+        meta = {"id": "x", "sender": {"name": "Goethe", "ref": ref, "place_ref": ref}}
+        rows = metadata_fields(meta)["sender"]
+        assert [f.authority for f in rows] == [None], ref
+    # A spelling of a real record is linked in its canonical form.
+    meta = {"id": "x", "sender": {"name": "Goethe", "ref": "http://d-nb.info/gnd/118540238/"}}
+    assert metadata_fields(meta)["sender"][0].authority == {"name": "GND", "url": GOETHE}
+
+
 # -- citations -----------------------------------------------------------------------------
 def test_citations_use_the_name_parts_and_keep_todays_split_without_them():
     url = "https://missive.example/letters/2009-e"
@@ -276,6 +288,8 @@ def test_citations_use_the_name_parts_and_keep_todays_split_without_them():
 
 # -- the archivists' form ------------------------------------------------------------------
 desk = test_archivist.desk  # a signed-in archivist over a small archive
+
+
 def test_the_metadata_form_keeps_and_checks_refs(desk):
     env, _app, client, token = desk
     form = {
