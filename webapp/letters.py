@@ -15,7 +15,6 @@ from flask import current_app, url_for
 
 from indexer.archive import is_id
 from indexer.authority import authority_of
-from indexer.authority import authority_of
 from indexer.errors import MissiveError
 from indexer.ingest.metadata.countries import country_name
 from indexer.ingest.metadata.language import language_name
@@ -182,28 +181,6 @@ def metadata_fields(meta: dict[str, Any]) -> dict[str, list[Field]]:
     if archive_rows:
         groups["archive"] = archive_rows
     return groups
-
-
-def _record(ref: Any) -> dict[str, str] | None:
-    found = authority_of(ref) if isinstance(ref, str) else None
-    return {"name": found[0], "url": found[1]} if found else None
-
-
-def _link_records(rows: list[Field], party: dict[str, Any], prefix: str, meta: dict) -> None:
-    """Link the party's authority record from its name (else organisation or role) and its
-    place's from the place; a record with no such row to go on gets a row of its own."""
-    prefix = prefix.replace(" ", "")
-    for ref_key, on in (("ref", ("name", "organisation", "role")), ("place_ref", ("place",))):
-        record = _record(party.get(ref_key))
-        if record is None:
-            continue
-        row = next((f for key in on for f in rows if f.key == f"{prefix}.{key}"), None)
-        if row is None:
-            key = f"{prefix}.{ref_key}"
-            mark = _mark(meta, key) if meta else {"source": "archivist"}
-            row = Field(key, _LABELS[ref_key], record["url"], mark)
-            rows.append(row)
-        row.authority = record
 
 
 def _record(ref: Any) -> dict[str, str] | None:

@@ -35,8 +35,6 @@ def _field_json(letter_id: str, f: Field) -> dict[str, Any]:
     out = {"value": f.value, **f.mark}
     if f.authority:
         out["authority"] = f.authority
-    if f.authority:
-        out["authority"] = f.authority
     link = line_url(letter_id, f.mark, external=True)
     if link:
         out["line_url"] = link

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import authority
-from .. import authority
 from ..errors import MissiveError
 from ..records import (
     RELATIONS,
@@ -165,18 +164,6 @@ def _ref(check: _Checker, field: str, value: str, kinds: tuple[str, ...]) -> str
     return url
 
 
-def _ref(check: _Checker, field: str, value: str, kinds: tuple[str, ...]) -> str:
-    """The canonical form of an authority URI of one of `kinds`, else SidecarError."""
-    found = authority.authority_of(value)
-    if found is None:
-        raise check.bad(field, f"{_show(value)} is not an authority URI", authority.accepted(kinds))
-    name, url = found
-    if name not in kinds:
-        what = "a place" if name == "GeoNames" else "a person or body"
-        raise check.bad(field, f"{_show(value)} is a {name} id ({what})", authority.accepted(kinds))
-    return url
-
-
 def _party(check: _Checker, field: str, raw: Any) -> Party:
     party = Party()
     for key, value in check.obj(field, raw, PARTY).items():
@@ -185,8 +172,6 @@ def _party(check: _Checker, field: str, raw: Any) -> Party:
         text = check.text(f"{field}.{key}", value)
         if text is not None and key == "country":
             text = _country(check, f"{field}.{key}", text)
-        if text is not None and key in REF_FIELDS:
-            text = _ref(check, f"{field}.{key}", text, REF_FIELDS[key])
         if text is not None and key in REF_FIELDS:
             text = _ref(check, f"{field}.{key}", text, REF_FIELDS[key])
         if text is not None:

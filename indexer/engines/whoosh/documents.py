@@ -14,8 +14,6 @@ from ...search.meta import letter_meta
 FACET_FIELDS = (*(f.field for f in FACETS), "year")
 # The facet column's entry holding each named facet's (value, name) pairs, its labels.
 NAMES = "__names__"
-# The facet column's entry holding each named facet's (value, name) pairs, its labels.
-NAMES = "__names__"
 
 
 def _party_words(party: Party) -> str:
@@ -27,12 +25,6 @@ def facet_values(letter: Letter) -> dict[str, list[str]]:
     out = {f.field: f.values(letter) for f in FACETS}
     out["year"] = [str(letter.date.year)] if letter.date else []
     return {name: values for name, values in out.items() if values}
-
-
-def facet_names(letter: Letter) -> dict[str, list[tuple[str, str]]]:
-    """Each named facet's (value, name) pairs for `letter` (search.facets.NamedFacet)."""
-    out = {f.field: [p for p in f.named_values(letter) if p[1]] for f in FACETS if f.named}
-    return {name: pairs for name, pairs in out.items() if pairs}
 
 
 def facet_names(letter: Letter) -> dict[str, list[tuple[str, str]]]:

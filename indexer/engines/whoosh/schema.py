@@ -99,7 +99,6 @@ class LetterSchema(fields.SchemaClass):
     sender_facet = fields.ID(stored=True, sortable=True)
     recipient_facet = fields.KEYWORD(commas=True, stored=True)  # several recipients
     place_facet = fields.KEYWORD(commas=True, stored=True)  # where the letter was written
-    place_facet = fields.KEYWORD(commas=True, stored=True)  # where the letter was written
     language = fields.KEYWORD(commas=True, stored=True)  # several languages
     source = fields.ID(stored=True, sortable=True)  # transcribed | ocr | image-only
     status = fields.ID(stored=True)  # published | draft | withdrawn
