@@ -8,9 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# How a page's text came to be.  "transcript": a human transcript file;
+# How a page's text came to be.  "transcript": a human transcript file; "htr": the text
+# of a PAGE XML or ALTO file given with the scan (an HTR/OCR tool's reading);
 # "pdf-text": the PDF's own text layer; "ocr": our Tesseract run; "none": no text.
-TEXT_ORIGINS = ("transcript", "pdf-text", "ocr", "none")
+TEXT_ORIGINS = ("transcript", "htr", "pdf-text", "ocr", "none")
+# Machine-read origins: a letter with such a page counts as "OCR only", since nothing
+# says whether a person corrected an HTR file (a page-NNN.txt says so).
+MACHINE_READ = ("htr", "ocr")
 
 # How a whole letter's text came to be, the facet researchers filter on.
 TEXT_SOURCES = {
@@ -244,7 +248,7 @@ class Letter:
         origins = {p.origin for p in self.pages if p.text.strip()}
         if not origins:
             return "image-only"
-        if "ocr" in origins:
+        if origins & set(MACHINE_READ):
             return "ocr"
         return "transcribed"
 

@@ -20,10 +20,12 @@ from ..records import Letter, Page, Party, Word
 from . import extract
 from .extract import ocr, reason
 from .extract.text import read_text
-from .extract.words import read_words
+from .extract.words import read_word_file
 from .metadata import extract_metadata
 
-_PAGE_FILE = re.compile(r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml)$", re.IGNORECASE)
+_PAGE_FILE = re.compile(
+    r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml|page\.xml)$", re.IGNORECASE
+)
 _AUX = re.compile(r"\.(txt|json|hocr|xml|md)$", re.IGNORECASE)
 OCR_RECIPE = 3  # bump when OCR preprocessing changes, so cached results are redone
 OCR_BATCH = 16  # letters read before their pending pages are OCR'd together
@@ -152,7 +154,11 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
             page.origin = "transcript" if page.text.strip() else page.origin
             page.transcript = txt.name
         if words is not None and words.is_file():
-            page.words = read_words(words, width=page.width, height=page.height)
+            page.words, htr = read_word_file(words, width=page.width, height=page.height)
+            if htr and htr.strip() and page.origin != "transcript":
+                # A PAGE or ALTO file is the HTR/OCR tool's reading of the page: it is the
+                # page's text unless a person's transcript is there (before PDF and OCR).
+                page.text, page.origin = htr, "htr"
     return pages
 
 
@@ -229,7 +235,7 @@ class Reader:
         installed = ocr.available()
         digests: dict[str, str] = {}
         for page in letter.pages:
-            if page.origin == "transcript":
+            if page.origin in ("transcript", "htr"):
                 page.failures.clear()  # a transcript makes the text layer unnecessary
             if page.text.strip() or page.image is None:
                 continue
