@@ -15,6 +15,7 @@ from .archive import Archive
 from .config import Paths, resolve_paths
 from .engines import open_engine
 from .errors import MissiveError
+from .ingest.cmif import import_cmif, is_cmif
 from .ingest.reader import Reader
 from .search import SearchRequest, SearchResult
 from .search.serialize import result_json
@@ -111,7 +112,17 @@ def update(ctx: Context) -> None:
 )
 @click.pass_obj
 def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
-    """Make files (page images, one PDF, transcripts) or a folder one new letter; print its id."""
+    """Make files (page images, one PDF, transcripts) or a folder one new letter; print its id.
+    A CMIF file becomes one catalogue letter per record; each new id is printed."""
+    if len(paths) == 1 and meta is None and paths[0].is_file() and is_cmif(paths[0]):
+        try:
+            done = import_cmif(ctx.archive, ctx.engine, ctx.reader, paths[0])
+        except MissiveError as exc:
+            _fail(str(exc))
+        click.echo("".join(f"{line}\n" for line in done.notes), err=True, nl=False)
+        click.echo("".join(f"{letter.id}\n" for letter in done.letters), nl=False)
+        click.echo(done.summary(paths[0].name), err=True)
+        return
     data = None
     if meta is not None:
         try:

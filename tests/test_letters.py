@@ -292,10 +292,11 @@ def test_api_letter_contract(live_server):
     assert list(data) == [
         "id", "url", "title", "date", "date_precision", "date_uncertain", "date_as_written",
         "sender", "recipients", "languages", "collection", "rights", "notes", "text_source",
-        "fields", "related", "pages", "citation",
+        "edition", "fields", "related", "pages", "citation",
     ]  # fmt: skip
     assert data["id"] == PK_MOFA and data["url"] == f"{base}/letters/{PK_MOFA}"
     assert data["date"] == "2009-02-16" and data["sender"]["country"] == "PK"
+    assert data["edition"] is None  # only a catalogue record has one
     assert data["fields"]["date"] == {"value": "2009-02-16", "source": "archivist"}
     assert data["fields"]["sender.name"] == {"value": "Irfan Yusuf Shami", "source": "archivist"}
     assert data["fields"]["recipient.organisation"]["value"] == "Human Rights Watch"

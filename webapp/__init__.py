@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         archivist,
         auth,
         citation_tags,
+        cmif,
         corrections,
         db,
         errors,
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(images.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(cmif.bp)
     upload.init_app(app)
     app.register_blueprint(archivist.bp)
     app.register_blueprint(corrections.bp)

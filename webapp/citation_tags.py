@@ -33,6 +33,8 @@ def page_citations(meta: dict[str, Any], n: int) -> dict[str, Any]:
     formatted citations, the Highwire tags and the COinS."""
     permanent = url_for("letters.letter", letter_id=meta["id"], _external=True)
     this_page = url_for("letters.page", letter_id=meta["id"], n=n, _external=True)
+    if not meta.get("pages"):  # a catalogue record: the letter's page is its only one
+        this_page = permanent
     item = citation.csl_item(meta, permanent)
     return {
         "permanent_url": permanent,

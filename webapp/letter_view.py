@@ -154,7 +154,7 @@ def _marks(meta: dict[str, Any], n: int) -> dict[str, Any]:
     return {
         "lines": lines,
         "line_hits": sum(line.hits for line in lines),
-        "boxes": highlight_boxes(meta, n, terms),
+        "boxes": highlight_boxes(meta, n, terms) if meta["pages"] else [],
         "hit_counts": _hit_counts(meta, terms),
         "q": q,
         "ocr": ocr,
@@ -167,11 +167,13 @@ def _marks(meta: dict[str, Any], n: int) -> dict[str, Any]:
 def _render_page(letter_id: str, raw_n: str | int):
     try:
         meta = load_letter(letter_id)
-        n = page_number(meta, raw_n)
+        # A catalogue record has no pages: its one view is the record with the edition's link.
+        catalogue = not meta["pages"] and meta.get("edition") and raw_n == 1
+        n = 1 if catalogue else page_number(meta, raw_n)
     except LetterNotFound as exc:
         abort(exc.status, exc.message)
     pages = meta["pages"]
-    page = pages[n - 1]
+    page = pages[n - 1] if pages else {}
     return render_template(
         "letters/letter.html",
         letter=meta,

@@ -93,6 +93,7 @@ def letter_json(meta: dict[str, Any]) -> dict[str, Any]:
         "rights": meta.get("rights"),
         "notes": meta.get("notes"),
         "text_source": meta.get("text_source"),
+        "edition": meta.get("edition"),  # a catalogue record: where the edition has it
         "fields": {
             f.key: _field_json(letter_id, f)
             for rows in metadata_fields(meta).values()

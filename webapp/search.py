@@ -55,13 +55,18 @@ class Coverage:
     ocr: int  # matching letters whose text comes from OCR only
     image_only: int  # matching letters without text (they matched on their metadata)
     unsearched: int  # image-only letters within the filters whose text could not be searched
+    catalogue: int = 0  # matching catalogue records: metadata only, the text is in an edition
 
 
 def coverage_of(result: SearchResult) -> Coverage:
     """Coverage of a result, with the filtered image-only letters a text query could not read."""
     cov = result.coverage
     return Coverage(
-        cov.get("transcribed", 0), cov.get("ocr", 0), cov.get("image-only", 0), result.unsearched
+        cov.get("transcribed", 0),
+        cov.get("ocr", 0),
+        cov.get("image-only", 0),
+        result.unsearched,
+        cov.get("catalogue", 0),
     )
 
 

@@ -32,6 +32,7 @@ from ..archive.sidecar import SIDECAR, parse_sidecar
 from ..errors import IngestError
 from ..records import Letter
 from . import extract
+from .cmif import is_cmif
 from .commit import commit
 from .extract.words import read_words, words_suffix
 from .intake import File, Intake
@@ -115,6 +116,11 @@ def classify(intake: Intake) -> None:
     for f in intake.files:
         if f.size == 0:
             raise IngestError(f"{f.name}: the file is empty; accepted: {way.accepted}")
+        if is_cmif(f.staged):  # a catalogue of many letters is not one letter's file
+            raise IngestError(
+                f"{f.name}: a CMIF catalogue of letters, not a letter's file; accepted: "
+                f"{way.accepted}; a catalogue is imported alone: python -m indexer add {f.name}"
+            )
         if words_suffix(f.staged, name=f.name):  # PAGE XML, ALTO, hOCR, *.words.json
             try:
                 read_words(f.staged)  # a broken word file is refused now, not when read
