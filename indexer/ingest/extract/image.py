@@ -208,7 +208,7 @@ def _jp2_reduce(path: Path, img: Image.Image, across: int, width: int) -> None:
 
 
 class ImageSource:
-    """A page scan: JPEG, PNG, or TIFF with one page per frame."""
+    """A page scan: JPEG, PNG, TIFF (one page per frame), JPEG 2000 or WebP."""
 
     kind = "image"
 
