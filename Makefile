@@ -7,6 +7,12 @@ PORT   ?= 5000
 WORKERS ?= 2
 N      ?= 2000
 INBOX  ?=
+# The local SolrCloud (README "Local SolrCloud"): where its data lives, its first node's
+# port (the others follow; ZooKeeper on SOLR_PORT+1000), and how many nodes.
+SOLR_DIR   ?= $(or $(MISSIVE_SOLR_DIR),instance/solr)
+SOLR_PORT  ?= 8983
+SOLR_NODES ?= 2
+SOLR_CLUSTER = $(PYTHON) -m solr.cluster
 export MISSIVE_ARCHIVE ?= archive
 export MISSIVE_INDEX   ?= instance/index
 export MISSIVE_COOKIE_SECURE ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),0,1)
@@ -17,7 +23,7 @@ BASE_URL ?= $(or $(MISSIVE_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HOST
 GUNICORN = MISSIVE_BASE_URL='$(BASE_URL)' $(BIN)/gunicorn -c webapp/gunicorn_conf.py \
 	--workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
-.PHONY: run test lint system-deps bench clean
+.PHONY: run test lint system-deps bench clean solr solr-stop solr-status
 
 system-deps:
 	@sh scripts/system-deps.sh
@@ -58,3 +64,15 @@ clean:
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.run --n $(N) --json benchmarks/results/bench-$(N).json
+
+# ZooKeeper and SOLR_NODES Solr nodes, each its own process on 127.0.0.1, built from Maven
+# Central's Solr 9 artifacts on first use; the PIDs go to $(SOLR_DIR)/cluster.json.
+solr: system-deps
+	$(SOLR_CLUSTER) start --dir $(SOLR_DIR) --nodes $(SOLR_NODES) --port $(SOLR_PORT)
+
+# Stops exactly the processes cluster.json records (SIGTERM, then SIGKILL after 30 s).
+solr-stop:
+	$(SOLR_CLUSTER) stop --dir $(SOLR_DIR)
+
+solr-status:
+	$(SOLR_CLUSTER) status --dir $(SOLR_DIR)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the system packages Missive needs (Tesseract with its languages, Chromium for
-# the browser tests, fonts, Python's venv) when they are missing. Runs apt-get as root;
-# otherwise prints the command to run.
+# the browser tests, fonts, Python's venv, Java 17 and Maven for the local SolrCloud) when
+# they are missing. Runs apt-get as root; otherwise prints the command to run.
 set -e
 need=""
 command -v tesseract >/dev/null 2>&1 || need="$need tesseract-ocr"
@@ -13,6 +13,10 @@ done
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need="$need fonts-dejavu-core"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
+# The local SolrCloud (solr/cluster.py): Solr 9 runs on Java 17 and its launcher is built
+# with Maven (javac is in the JDK package).
+command -v javac >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
+command -v mvn >/dev/null 2>&1 || need="$need maven"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages:$need"

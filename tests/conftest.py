@@ -23,6 +23,9 @@ CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "archive"
 
+# The local SolrCloud fixture (`solr_cluster`) for the tests marked `solr`.
+pytest_plugins = ["tests.solr_support"]
+
 
 # Settings a developer's shell may hold that change what the app and the indexer answer
 # (absolute URLs, the hosts served, time limits). The suite runs without them, its

@@ -1,0 +1,151 @@
+"""The local SolrCloud is a real cluster: separate processes, a 2 × 2 collection built from
+Missive's configset, every letter still found with a node killed, the node recovering."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from solr import admin
+from solr import cluster as solrcloud
+from tests.solr_support import need_java_and_maven
+
+pytestmark = [pytest.mark.solr, pytest.mark.slow]
+
+LETTERS = [
+    {
+        "id": "2013-05-uk",
+        "title": "The Arms Trade Treaty",
+        "content": ["The United Kingdom supports the Arms Trade Treaty.", "Signed in Perú."],
+        "content_en": ["The United Kingdom supports the Arms Trade Treaty.", "Signed in Perú."],
+        "country": "GB",
+        "language": ["en"],
+        "year": 2013,
+        "years": [2013],
+        "date_range": "2013-05",
+        "status": "published",
+    },
+    {
+        "id": "2010-11-de",
+        "content": ["Die Regierungen schrieben über München."],
+        "content_de": ["Die Regierungen schrieben über München."],
+        "country": "DE",
+        "language": ["de"],
+        "year": 2010,
+        "years": [2010, 2011],
+        "date_range": "[2010-11 TO 2011-02]",
+        "status": "published",
+    },
+    {
+        "id": "2009-pk",
+        "content": ["Pakistan's delegation wrote again."],
+        "country": "PK",
+        "year": 2009,
+        "years": [2009],
+        "status": "published",
+    },
+]
+IDS = sorted(d["id"] for d in LETTERS)
+
+
+def found(url: str, collection: str, q: str = "*:*", **params) -> list[str]:
+    answer = admin.select(url, collection, q=q, fl="id", rows=100, **params)
+    return sorted(d["id"] for d in answer["response"]["docs"])
+
+
+def shard_counts(url: str, collection: str) -> dict[str, list[int]]:
+    """Each shard's document count as each of its replicas holds it (not distributed)."""
+    status = admin.call(
+        url, "/admin/collections", {"action": "CLUSTERSTATUS", "collection": collection}
+    )
+    shards = status["cluster"]["collections"][collection]["shards"]
+    return {
+        shard: [
+            admin.call(
+                replica["base_url"],
+                f"/{replica['core']}/select",
+                {"q": "*:*", "rows": 0, "distrib": "false"},
+            )["response"]["numFound"]
+            for replica in info["replicas"].values()
+        ]
+        for shard, info in shards.items()
+    }
+
+
+def test_nodes_are_separate_processes_with_their_own_data(solr_cluster):
+    pids = [n.pid for n in solr_cluster.nodes]
+    assert len(set(pids)) == len(pids) >= 2 and solr_cluster.zk_pid not in pids
+    for node in solr_cluster.nodes:
+        assert Path(f"/proc/{node.pid}").exists()
+        assert Path(node.home, "solr.xml").exists()
+        assert node.home.startswith(solr_cluster.run_dir)
+    assert len({n.home for n in solr_cluster.nodes}) == len(solr_cluster.nodes)
+    assert solrcloud.live_nodes(solr_cluster.urls[0]) == sorted(
+        n.name for n in solr_cluster.nodes
+    )
+    state = solrcloud.Cluster.load(solr_cluster.run_dir)
+    assert state is not None and [n.pid for n in state.nodes] == pids
+
+
+def test_collection_survives_a_killed_node_and_the_node_recovers(solr_cluster):
+    url, other = solr_cluster.urls[0], solr_cluster.urls[1]
+    name = "cluster_test"
+    admin.delete_collection(url, name)
+    admin.create_collection(url, name, shards=2, replicas=2)
+    states = admin.replica_states(url, name)
+    assert len(states) == 2 and all(s == ["active", "active"] for s in states.values())
+
+    admin.add_documents(url, name, LETTERS)
+    assert found(url, name) == IDS
+    # The configset's analysis: phrases, folded accents, stemming per language, dates.
+    assert found(url, name, '"arms trade treaty"') == ["2013-05-uk"]
+    assert found(url, name, "peru") == ["2013-05-uk"]
+    assert found(url, name, "pakistan") == ["2009-pk"]
+    assert found(url, name, "content_de:regierung AND content_de:munchen") == ["2010-11-de"]
+    assert found(url, name, fq="{!field f=date_range op=Intersects}2011-01") == ["2010-11-de"]
+
+    killed = solrcloud.kill_node(solr_cluster, 1)
+    try:
+        assert not Path(f"/proc/{killed}").exists()
+        # Every search through the surviving node still sees every letter: each shard
+        # has a replica there.
+        for _ in range(5):
+            assert found(url, name) == IDS
+            assert found(url, name, '"arms trade treaty"') == ["2013-05-uk"]
+        # A letter added while the node is down: refused until a live replica has taken
+        # over as its shard's leader (ZooKeeper first lets the dead node's session expire),
+        # then acknowledged...
+        late = {"id": "2020-late", "content": ["Written late."]}
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                admin.add_documents(url, name, [late])
+                break
+            except solrcloud.ClusterError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+        assert found(url, name, "written") == ["2020-late"]
+    finally:
+        solrcloud.restart_node(solr_cluster, 1)
+
+    # ...is on the restarted node's replicas once they have recovered.
+    admin.wait_active(url, name)
+    counts = shard_counts(url, name)
+    assert all(len(set(c)) == 1 for c in counts.values()), counts
+    assert sum(c[0] for c in counts.values()) == len(IDS) + 1
+    assert found(other, name) == sorted([*IDS, "2020-late"])
+    admin.delete_collection(url, name)
+
+
+def test_stop_ends_every_process(tmp_path):
+    need_java_and_maven()
+    *ports, zk_port = solrcloud.free_ports(2)
+    cluster = solrcloud.start(tmp_path / "one", ports=ports, zk_port=zk_port)
+    pids = [cluster.zk_pid, cluster.nodes[0].pid]
+    assert all(Path(f"/proc/{p}").exists() for p in pids)
+    assert sorted(solrcloud.stop(tmp_path / "one")) == sorted(pids)
+    assert not any(Path(f"/proc/{p}").exists() for p in pids)
+    assert solrcloud.Cluster.load(tmp_path / "one").zk_pid == 0
