@@ -18,13 +18,19 @@ from indexer.records import DateValue, Provenance
 from .forms import HINT_REACH, YearHint, dates_in
 from .line import date_line
 
-HEAD_LINES = 8  # the head: the first lines of page 1 ...
-MAX_HEAD_LINES = 25  # ... and on to the first line of prose, up to this many
+MAX_HEAD_LINES = 25  # the head: page 1 up to its first line of prose, at most this many lines
+# Lines read: a letter's date line stands before this many lines, or among the last ones;
+# a longer text is a book or a file of letters, not a letter.
+MAX_LINES, LAST_LINES = 1500, 60
+# A heading standing alone: "Copia", "Beilage 2.", "Allegato I", "Enclosure (A)".
 _ENCLOSURE = re.compile(
     r"(?i)^\W*(?:copia|copie|copy|kopie|abschrift|beilage|anlage|allegato|enclosure|inclosure|"
-    r"bijlage|anexo|annexe|main text of attachment)\b"
+    r"bijlage|anexo|annexe|(?:main )?text of attachment)\b\W*(?:[ivx\d]+|[a-z])?\W*$"
 )
-_BROKEN = re.compile(r"\b[0-3]?\d(?:st|nd|rd|th|er|t|te|ten|ter|sten)?\.?\s*(?:[^\W\d_]{3,}\.?)?\s*$")
+# A line that ends in a day, or a day and a month: its year may be on the next line.
+_BROKEN = re.compile(
+    r"\b[0-3]?\d(?:st|nd|rd|th|er|t|te|ten|ter|sten)?\.?\s*(?:[^\W\d_]{3,}\.?)?\s*$"
+)
 MAX_SECOND_LINE = 30
 _WORDS = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")
@@ -83,6 +89,8 @@ def _lines(pages: Sequence[str]) -> list[_Line]:
     for p, page in enumerate(pages, 1):
         if isinstance(page, str):
             out += [_Line(p, no, raw) for no, raw in enumerate(page.splitlines(), 1) if raw.strip()]
+    if len(out) > MAX_LINES + LAST_LINES:
+        out = out[:MAX_LINES] + out[-LAST_LINES:]
     return out
 
 
@@ -97,7 +105,7 @@ def _letter_hint(lines: list[_Line], collection: YearHint | None) -> YearHint | 
         d.value.year
         for line in lines
         if _YEAR.search(line.raw)
-        for d in dates_in(line.raw[:400])
+        for d in dates_in(line.raw[:400], others=False)
         if d.year_from == "text"
     ]
     if years and max(years) - min(years) <= 2 * HINT_REACH:
@@ -136,17 +144,22 @@ def _candidates(lines: list[_Line], hint: YearHint | None, day_first: bool) -> l
 
 
 def _zone(lines: list[_Line], at: int) -> str:
-    """"head", "foot" or "body" (between two lines of prose)."""
+    """"body" (inside a running sentence), "head" (before the text on page 1) or "foot"."""
+    prev = lines[at - 1].raw.strip() if at > 0 else ""
+    nxt = lines[at + 1].raw.strip() if at + 1 < len(lines) else ""
+    # "... wir haben am" / "5. Mai 1850" / "beschlossen, ...": the sentence runs through it.
+    runs_in = _is_prose(prev) and prev[-1:] not in ".!?:;)]»\"'"
+    runs_on = _is_prose(nxt) and nxt[:1].islower()
+    if runs_in or runs_on:
+        return "body"
     if lines[at].page == 1 and at < MAX_HEAD_LINES:
         first_prose = next(
             (k for k, line in enumerate(lines[:MAX_HEAD_LINES]) if _is_prose(line.raw)),
             MAX_HEAD_LINES,
         )
-        if at < max(HEAD_LINES, first_prose):
+        if at < first_prose:
             return "head"
-    before = at > 0 and _is_prose(lines[at - 1].raw)
-    after = at + 1 < len(lines) and _is_prose(lines[at + 1].raw)
-    return "body" if before and after else "foot"
+    return "foot"
 
 
 def _confidence(c: _Candidate) -> tuple[float, list[str]]:

@@ -42,15 +42,15 @@ class DateMatch:
     order: str = "words"  # "words", "numeric" (unambiguous), "numeric-guess" (day-first)
 
 
-_SUFFIX = r"(?:\s?(?:sten|ste|ten|ter|te|st|nd|rd|th|er|re|eme|ème|me|e|t|o|º|°|ª)(?![^\W\d_]))?"
+_SUFFIX = r"(?:\s?(?:sten|ste|ten|ter|te|st|nd|rd|th|en|er|re|eme|ème|me|e|t|o|º|°|ª)(?![^\W\d_]))?"
 _DAY = (
     rf"(?:(?P<d>[0-3]?\d){_SUFFIX}|(?P<rd>[xvi]{{1,6}})(?![^\W\d_])|"
     r"(?P<wd>premier|primo|primero|erste[nr]?|dernier|ultimo|último))"
 )
 _YEAR = r"(?:(?P<y>\d{4}|\d{2,3})(?![\d/])|[(\[]\s?(?P<ey>\d{4})\s?\??[)\]])"
 _DMY = re.compile(
-    rf"(?<![\w.]){_DAY}\.?,?\s*(?:(?:jour|giorno|d[ií]a|tag)\s+)?"
-    rf"(?:(?:de|of|di|del|van|im|des)\s+|d')?(?P<m>{MONTH_WORD})\.?,?\s*"
+    rf"(?<![\w.]){_DAY}\.?,?\s*(?:[-–]\s*)?(?:(?:jour|giorno|d[ií]a|tag)\s+)?"
+    rf"(?:(?:de|of|di|del|van|im|des)\s+|d')?(?P<m>{MONTH_WORD})\.?,?\s*(?:[-–—]\s*)?"
     rf"(?:(?:de|del|anno|año|of|a\.)\s+)?{_YEAR}",
     re.IGNORECASE,
 )
@@ -60,12 +60,12 @@ _MDY = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
-    r"(?<![\d.,/-])(?P<a>[0-3]?\d)\s?(?P<s>[./-])\s?(?P<b>[01]?\d)(?:\s?(?P=s)\s?|\s+)"
+    r"(?<![\d.,/-])(?P<a>[0-3]?\d)\s?(?P<s>[./-])\s?(?P<b>[0-3]?\d)(?:\s?(?P=s)\s?|\s+)"
     r"(?P<y>\d{4}|\d{2,3})(?![\d/-]|\.\d)"
 )
 _ROMAN_MONTH = r"(?P<rm>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _ROMAN_NUMERIC = (
-    re.compile(rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s*{_ROMAN_MONTH}\.\s*(?P<y>\d{{4}}|\d{{2,3}})(?!\d)"),
+    re.compile(rf"(?<![\w.])(?P<d>[0-3]?\d)[./]?\s*{_ROMAN_MONTH}\.\s*(?P<y>\d{{4}}|\d{{2,3}})(?!\d)"),
     re.compile(rf"(?<![\w.]){_ROMAN_MONTH}\.\s*(?P<d>[0-3]?\d)\.\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)"),
 )
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
@@ -101,9 +101,9 @@ def _dateparser_month(word: str) -> int | None:
     return got.month if got and got.day == 15 and got.year == 1901 else None
 
 
-def _month_of(word: str) -> int | None:
+def _month_of(word: str, others: bool = True) -> int | None:
     month = month_number(word)
-    if month is None and len(word.rstrip(".")) >= 4 and word[:1].isalpha():
+    if others and month is None and len(word.rstrip(".")) >= 4 and word[:1].isalpha():
         month = _dateparser_month(fold(word).rstrip("."))
     return month
 
@@ -132,11 +132,11 @@ def _match(m: re.Match, day: dt.date, year_from: str, order: str = "words") -> D
     return DateMatch(DateValue.from_day(day), m.group(), m.start(), m.end(), year_from, order)
 
 
-def _worded(text: str, hint: YearHint | None) -> list[DateMatch]:
+def _worded(text: str, hint: YearHint | None, others: bool) -> list[DateMatch]:
     found = []
     for rx in (_DMY, _MDY):
         for m in rx.finditer(text):
-            month = _month_of(m["m"])
+            month = _month_of(m["m"], others)
             if m["ey"]:
                 year = (int(m["ey"]), "editor")
             else:
@@ -177,13 +177,16 @@ def _numeric(text: str, hint: YearHint | None, day_first: bool) -> list[DateMatc
     return found
 
 
-def dates_in(text: str, hint: YearHint | None = None, *, day_first: bool = True) -> list[DateMatch]:
+def dates_in(
+    text: str, hint: YearHint | None = None, *, day_first: bool = True, others: bool = True
+) -> list[DateMatch]:
     """Every full date in a line, in order; month and year only where there is no full date.
 
     `day_first`: read "5/6/1923" as 5 June (False: leave such a date unread, as English
-    letters write both orders).
+    letters write both orders). `others`: ask dateparser about month names outside our
+    tables (a tenth of a second per new word: for date lines, not for every line of a text).
     """
-    found = _worded(text, hint) + _numeric(text, hint, day_first)
+    found = _worded(text, hint, others) + _numeric(text, hint, day_first)
     # Overlapping readings of one stretch ("Mai 18 50" inside "5 Mai 1850"): keep the longest.
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DateMatch] = []
@@ -194,7 +197,7 @@ def dates_in(text: str, hint: YearHint | None = None, *, day_first: bool = True)
             kept.append(d)  # two readings that disagree: the line is no clean date line
     if not kept:
         for m in _MONTH_YEAR.finditer(text):
-            month, year = _month_of(m["m"]), int(m["y"])
+            month, year = _month_of(m["m"], others), int(m["y"])
             if month and MIN_YEAR <= year <= MAX_YEAR:
                 value = DateValue.parse(f"{year:04d}-{month:02d}")
                 kept.append(DateMatch(value, m.group(), m.start(), m.end()))

@@ -48,6 +48,15 @@ _TIME = re.compile(
     r"\.?\s*(?:uhr|h\b|heures?|o'?clock|[ap]\.\s?m\.|ore\b)"
     r"|(?<=\w )\d{1,2}\s?[½¼¾]"
 )
+_DIGIT = re.compile(r"\d")
+_STREET_CUE = re.compile(
+    r"(?i)str\.|straße|strasse|gasse|weg|platz|gracht|straat|laan|kade|plein|street|road|avenue|"
+    r"lane|square|rue|boulevard|calle|avenida|plaza|via|viale|piazza|corso|\bN[or°º]"
+)
+_TIME_CUE = re.compile(r"(?i)uhr|h\b|heure|clock|m\.|ore\b|[½¼¾]")
+_GLOSS_CUE = re.compile(r"[(\[]")
+# A remark in brackets without a digit: "Lugano 19 Janvier (Januar) 1869", "(Canton d'Uri)".
+_GLOSS = re.compile(r"\([^()\d]{1,40}\)|\[[^\[\]\d]{1,40}\]")
 _FORM_BLANK = re.compile(r"_{3,}|\.{4,}|…{2,}|\b1[89]\s?(?:_|\.\.)")
 _ELIDED = re.compile(
     r"(?i)^(?:dall|dell|d)['’]\s*|^(?:de|da|dal|dalla|von|aus|from|desde|van|uit)\s+"
@@ -116,7 +125,12 @@ def date_line(
         return None
     if text[0] in "([" and text[-1] in ")]":
         return None  # the whole date in brackets: the editor's, not the letter's
-    clean = _blank(_TIME, _blank(_STREET, text))
+    if not _DIGIT.search(text):
+        return None
+    clean = text
+    for rx, cue in ((_STREET, _STREET_CUE), (_TIME, _TIME_CUE), (_GLOSS, _GLOSS_CUE)):
+        if cue.search(clean):  # the cheap test first: most lines have no street, hour or gloss
+            clean = _blank(rx, clean)
     found = dates_in(clean, hint, day_first=day_first)
     if len(found) != 1:
         return None

@@ -59,7 +59,7 @@ _ABBREVIATIONS = {"mrt": 3, "7bre": 9, "7ber": 9, "7br": 9, "8bre": 10, "8ber": 
                   "9bre": 11, "9ber": 11, "9br": 11, "10bre": 12, "xbre": 12, "xber": 12,
                   "xbr": 12, "10br": 12, "sbre": 9, "obre": 10, "nbre": 11, "dbre": 12}  # fmt: skip
 # Short prefixes that would clash with ordinary words; a name must be written out further.
-_TOO_SHORT = {"mar", "mai", "may", "jul", "jun", "aug", "dec", "set", "ott", "lug", "ago"}
+_TOO_SHORT = {"mar", "jul", "jun", "aug", "dec", "set", "ott", "lug", "ago"}
 
 WEEKDAYS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
