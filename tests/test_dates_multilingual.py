@@ -158,7 +158,8 @@ def test_foot_dateline_on_a_later_page():
 
 
 def test_year_in_brackets_is_the_editors_and_a_suggestion():
-    found = letter_date(["Monsieur,\n\n" + BODY + "\nDe Villefranche, ce dernier de janvier (1538).\n"])
+    text = "Monsieur,\n\n" + BODY + "\nDe Villefranche, ce dernier de janvier (1538).\n"
+    found = letter_date([text])
     assert found.value.iso == "1538-01-31"
     assert "editor" in found.method
     assert found.confidence < 0.7
@@ -195,3 +196,12 @@ def test_month_names(word, month):
                                   "Augsburg", "Marseille", "jui", "set"])  # fmt: skip
 def test_words_that_are_no_month(word):
     assert month_number(word) is None
+
+
+def test_machine_read_page_is_less_sure():
+    pages = ["Monsieur,\n\n" + BODY, "Paris, 25 mars 1899\n"]
+    typed = letter_date(pages, origins=["transcript", "transcript"])
+    htr = letter_date(pages, origins=["transcript", "htr"])
+    assert typed.value == htr.value
+    assert htr.confidence < 0.7 <= typed.confidence  # a suggestion, not set
+    assert "machine-read (htr)" in htr.method

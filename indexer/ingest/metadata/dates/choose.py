@@ -39,6 +39,9 @@ _ENGLISH = re.compile(r"(?i)\b(?:the|and|of|to|which|with)\b")
 # How sure a date read from a date line is, by what had to be assumed.
 SURE = 0.95
 _YEAR_FROM = {"text": SURE, "letter": 0.8, "collection": 0.75, "editor": 0.6}
+# Less sure on a page a machine read: handwriting recognition misreads digits more than OCR
+# of print does.
+_MACHINE = {"htr": 0.3, "ocr": 0.15}
 _NOTES = {
     "letter": "century from the letter's other dates",
     "collection": "century from the collection's dates",
@@ -181,13 +184,16 @@ def letter_date(
     *,
     year_hint: int | None = None,
     languages: Sequence[str] | None = None,
+    origins: Sequence[str] | None = None,
 ) -> LetterDate | None:
     """The letter's own date from its pages of text, or None when none is clearly its own.
 
     `year_hint`: a year the collection's dated letters lie around (e.g. their median); with
     the letter's own full dates it resolves years written with two or three digits
     ("25. 6. 23", "14/4 901"). `languages`: the letter's languages, most likely first, when
-    known ("en" leaves "5/6/1923" unread; others read it day first).
+    known ("en" leaves "5/6/1923" unread; others read it day first). `origins`: each page's
+    records.Page.origin; a date on a page read by a machine ("htr", "ocr") is less sure, as a
+    misread digit gives another day ("1899" for "1839").
     """
     lines = _lines(pages)
     if not lines:
@@ -217,6 +223,10 @@ def letter_date(
         )
         conf -= 0.2
     line = lines[best.at]
+    origin = origins[line.page - 1] if origins and line.page <= len(origins) else None
+    if origin in _MACHINE:
+        conf -= _MACHINE[origin]
+        notes.append(f"the page's text is machine-read ({origin})")
     method = "; ".join(["date-line", *notes])
     return LetterDate(
         best.value, best.as_written, best.place, line.page, line.no, line.raw,
