@@ -102,3 +102,8 @@ def test_phrases_of_real_letters_are_found(small_index):
     assert len(written) >= 100
     small = small_index(written)
     assert check_phrases(small.engine, small.letters, phrases=80, seed=1234) == 80
+    # German word forms find each other: every letter with "Brief" or "Haus" as written.
+    letters = small.letters.values()
+    for q, forms in (("Briefe", {"brief"}), ("Häuser", {"haus"})):
+        holding = scan.having(letters, lambda x, f=forms: bool(f & set(scan.text_words(x))))
+        assert holding and holding <= found(small.engine, q), q

@@ -1,7 +1,8 @@
 """The Whoosh engine: everything Missive knows of Whoosh is in this package.
 
 - `schema`: the fields and analyzers, `SCHEMA_VERSION`; `analysis`: words as the index sees
-  them (folded, stemmed, word pairs and triples), fast; `documents`: a Letter as a document.
+  them (folded, stemmed, word pairs and triples), fast; `languages`: a stemmer and stop
+  words per language; `documents`: a Letter as a document.
 - `store`: generations on disk, CURRENT, the writer, skip records.
 - `query`: the search syntax as a Whoosh query, wildcard and fuzzy expansion, guarded.
 - `searcher`: the read side (one searcher per process, refreshed); `arrays`: what every

@@ -5,6 +5,10 @@ words without building a token object per word: a letter's few hundred distinct 
 folded and stemmed once each and remembered, which makes indexing and snippets several
 times faster.  `tests/engines/whoosh/test_analysis.py` holds both paths to giving the
 same terms.
+
+English words are stemmed by STEM's Porter stemmer; a text in other languages (`Analysed`)
+is stemmed in each of them by Snowball, its stems prefixed with the language (`term`,
+languages.py), and Whoosh's analyzers are not used for those words at all.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import re
 
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
+
+from . import languages
 
 # Apostrophes and hyphens split words, so "Pakistan" finds "Pakistan's" and "elle" finds
 # "elle-même"; dots inside a word keep it whole ("U.S", "3.5"); digits are words ("M85").
@@ -44,6 +50,59 @@ def stem(folded: str) -> str:
             _stemmed.clear()
         out = _stemmed[folded] = porter_stem(folded)
     return out
+
+
+_terms: dict[str, dict[str, str]] = {}  # per language: word form -> indexed stem
+
+
+def term(key: str, word: str) -> str:
+    """The indexed stem of one word form in the analysis `key` (languages.key): English
+    folded, then Porter stemmed, without a prefix; another language folded, stemmed and
+    prefixed ("Häuser" -> "de:haus"), so a word typed without its accents has the stem of
+    the word with them; an unstemmed language folded and prefixed ("_:epistola")."""
+    if key == languages.ENGLISH:
+        return stem(fold(word))
+    known = _terms.setdefault(key, {})
+    out = known.get(word)
+    if out is None:
+        if len(known) > _CACHE_MAX:
+            known.clear()
+        if key == languages.UNSTEMMED:
+            stemmed = fold(word)
+        elif key in languages.STEM_THEN_FOLD:
+            stemmed = fold(languages.snowball(key, word.lower()))
+        else:
+            spelled = word.translate(languages.SPELLING.get(key, {}))
+            stemmed = languages.snowball(key, fold(spelled))
+        out = known[word] = languages.prefix(key) + stemmed
+    return out
+
+
+def words_as(key: str, text: str) -> list[str]:
+    """Every word of the text as the analysis `key` indexes it, in order."""
+    if key == languages.ENGLISH:
+        return stemmed_words(text)
+    get = _terms.get(key, {}).get
+    return [get(w) or term(key, w) for w in WORD.findall(text)]
+
+
+class Analysed(str):
+    """A text with the analyses (languages.keys) its words are indexed in: the value the
+    stemmed fields are given (documents.py); a plain str is read as English."""
+
+    keys: tuple[str, ...]
+
+    def __new__(cls, text: str, keys: tuple[str, ...]):
+        made = super().__new__(cls, text)
+        made.keys = keys
+        return made
+
+    def __reduce__(self):  # pickled to the build's other processes as what it is
+        return (Analysed, (str(self), self.keys))
+
+
+def keys_of(text: str) -> tuple[str, ...]:
+    return getattr(text, "keys", (languages.ENGLISH,))
 
 
 def folded_words(text: str) -> list[str]:
@@ -78,10 +137,11 @@ class LastText:
 
     def __init__(self) -> None:
         self._text: str | None = None
-        self._kinds: dict[str, list[str]] = {}
+        self._kinds: dict[str, list] = {}
 
-    def get(self, kind: str, text: str) -> list[str]:
-        """kind: "fold", "stem" or "grams"."""
+    def get(self, kind: str, text: str) -> list:
+        """kind: "fold" (the folded words), "stem" (the words in each of the text's
+        analyses: one list per key, positions alike) or "grams" (of each analysis)."""
         if text is not self._text:
             self._text, self._kinds = text, {}
         value = self._kinds.get(kind)
@@ -89,9 +149,14 @@ class LastText:
             if kind == "fold":
                 value = folded_words(text)
             elif kind == "stem":
-                get = _stemmed.get
-                value = [get(w) or stem(w) for w in self.get("fold", text)]
+                value = [self._stems(key, text) for key in keys_of(text)]
             else:
-                value = grams(self.get("stem", text))
+                value = [g for stems in self.get("stem", text) for g in grams(stems)]
             self._kinds[kind] = value
         return value
+
+    def _stems(self, key: str, text: str) -> list[str]:
+        if key == languages.ENGLISH:
+            get = _stemmed.get
+            return [get(w) or stem(w) for w in self.get("fold", text)]
+        return words_as(key, text)

@@ -8,6 +8,8 @@ from typing import Any
 from ...records import Letter, Party, ymd
 from ...search.facets import FACETS
 from ...search.meta import letter_meta
+from . import languages
+from .analysis import Analysed
 
 # Fields whose values the facet column repeats: each facet's field, and the first year
 # (the home page's figures count it).
@@ -35,11 +37,14 @@ def facet_names(letter: Letter) -> dict[str, list[tuple[str, str]]]:
 
 def to_document(letter: Letter) -> dict[str, Any]:
     """The fields Whoosh indexes and stores for one letter."""
+    keys = languages.keys(letter.languages)
+    text = Analysed(letter.text, keys)  # one object: the fields share its analysis
     doc: dict[str, Any] = {
         "id": letter.id,
-        "content": letter.text,
-        "exact": letter.text,
-        "grams": letter.text,
+        "content": text,
+        "exact": text,
+        "grams": text,
+        "stemmed_as": ",".join(keys),
         "sender": _party_words(letter.sender),
         "recipient": " ".join(_party_words(r) for r in letter.recipients),
         "place": " ".join(
@@ -56,8 +61,8 @@ def to_document(letter: Letter) -> dict[str, Any]:
         doc["failures"] = failures
         doc["failed"] = "yes"
     if letter.title:
-        doc["title"] = letter.title
-        doc["title_grams"] = letter.title
+        doc["title"] = doc["title_grams"] = Analysed(letter.title, keys)
+        doc["_stored_title"] = letter.title  # stored as a plain str
     countries = [r.country for r in letter.recipients if r.country]
     if countries:
         doc["recipient_country"] = ",".join(countries)

@@ -1,10 +1,12 @@
 """The words of a text a query matched, as the Whoosh index sees words: a word is marked
-when its folded form is one the query matched in the unstemmed field, or its stem one it
-matched in the text or title (the fields whose words a reader sees)."""
+when its folded form is one the query matched in the unstemmed field, or its stem in one
+of the query's languages one it matched in the text or title (the fields whose words a
+reader sees): "Häuser" is marked for "Haus" when the query matched German stems."""
 
 from __future__ import annotations
 
-from .analysis import WORD, fold, stem
+from . import languages
+from .analysis import WORD, fold, term
 
 STEMMED_FIELDS = ("content", "title")
 EXACT_FIELDS = ("exact",)
@@ -16,6 +18,9 @@ class WordMarks:
     def __init__(self, stems: set[str], words: set[str]):
         self.stems = stems
         self.words = words
+        # The languages of the matched stems ("de:haus" is German), English first.
+        keys = {languages.key_of(s) for s in stems}
+        self.keys = sorted(keys, key=lambda k: (k != languages.ENGLISH, k))
 
     @classmethod
     def of(cls, terms: dict[str, set[str]]) -> WordMarks:
@@ -42,8 +47,7 @@ class WordMarks:
         # Decide once per distinct word form, then mark its occurrences.
         hits = set()
         for word in set(WORD.findall(text)):
-            folded = fold(word)
-            if folded in self.words or stem(folded) in self.stems:
+            if fold(word) in self.words or any(term(k, word) in self.stems for k in self.keys):
                 hits.add(word)
         if not hits:
             return []

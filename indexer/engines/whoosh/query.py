@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -17,6 +17,7 @@ from whoosh.reading import IndexReader
 from ...search import querylang
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET
+from .languages import ENGLISH
 from .translate import TITLE_BOOST, to_whoosh
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
@@ -107,6 +108,9 @@ class _Budget:
     def __init__(self, limit: int | None):
         self.limit = limit
         self.terms: list[tuple[str, int]] = []
+        # Each term's words, looked up once: a query matched in several languages holds
+        # the same wildcard once per language, and spends its words once.
+        self.expanded: dict[query.Query, Expanded] = {}
 
     def spend(self, term: query.MultiTerm, words: int) -> None:
         self.terms.append((_as_typed(term), words))
@@ -134,6 +138,8 @@ def _expand(
     if bare or isinstance(q, query.Wildcard | query.Prefix) and not q.text.strip("*?"):
         raise QueryError("a wildcard needs at least one letter, e.g. munition*")
     if isinstance(q, query.MultiTerm):
+        if q in budget.expanded:
+            return budget.expanded[q]
         if isinstance(q, query.FuzzyTerm) and lexicon is not None:
             words = _fuzzy_words(q, lexicon(q.fieldname))
         else:
@@ -144,7 +150,8 @@ def _expand(
                 "add more letters before the * or ?"
             )
         budget.spend(q, len(words))
-        return Expanded(q, words)
+        made = budget.expanded[q] = Expanded(q, words)
+        return made
     if q.is_leaf():
         return q
     return q.apply(lambda child: _expand(child, reader, lexicon, budget))
@@ -166,10 +173,13 @@ def expand(
     return _expand(q, reader, lexicon, _Budget(budget))
 
 
-def parse(text: str, schema, *, ocr: bool = False) -> query.Query:
+def parse(
+    text: str, schema, *, ocr: bool = False, keys: Iterable[str] = (ENGLISH,)
+) -> query.Query:
     """Read a query in Missive's query language (indexer.search.querylang) into a Whoosh query
-    (Every() for an empty query); QueryError names the character at fault."""
-    return to_whoosh(querylang.parse(text), schema, ocr=ocr)
+    (Every() for an empty query), matched in each of the analyses `keys` (the collection's,
+    schema field `stemmed_as`); QueryError names the character at fault."""
+    return to_whoosh(querylang.parse(text), schema, ocr=ocr, keys=tuple(keys))
 
 
 GRAM_FIELDS = {"content": "grams", "title": "title_grams"}

@@ -14,7 +14,7 @@ from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.
@@ -39,17 +39,24 @@ class Text(fields.TEXT):
         if not isinstance(value, str) or kwargs:
             yield from super().index(value, **kwargs)
             return
-        words = _last.get(self.kind, value)
+        # The folded words, or the stems in each of the text's languages (each at the
+        # positions of its words, so a phrase is matched within one language).
+        analyses = _last.get(self.kind, value)
+        analyses = [analyses] if self.kind == "fold" else analyses
         boost = self.format.field_boost
         if isinstance(self.format, formats.Positions):
             positions: dict[str, list[int]] = defaultdict(list)
-            for pos, word in enumerate(words):
-                positions[word].append(pos)
+            for words in analyses:
+                for pos, word in enumerate(words):
+                    positions[word].append(pos)
             encode = self.format.encode
             for word, poslist in positions.items():
                 yield word.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
         else:
-            for word, freq in Counter(words).items():
+            counts: Counter = Counter()
+            for words in analyses:
+                counts.update(words)
+            for word, freq in counts.items():
                 yield word.encode("utf-8"), freq, freq * boost, pack_uint(freq)
 
 
@@ -100,6 +107,9 @@ class LetterSchema(fields.SchemaClass):
     recipient_facet = fields.KEYWORD(commas=True, stored=True)  # several recipients
     place_facet = fields.KEYWORD(commas=True, stored=True)  # where the letter was written
     language = fields.KEYWORD(commas=True, stored=True)  # several languages
+    # The analyses the letter's words are indexed in (languages.keys): a query is stemmed
+    # once for each one the collection holds (translate.py).
+    stemmed_as = fields.KEYWORD(commas=True, stored=True)
     source = fields.ID(stored=True, sortable=True)  # transcribed | ocr | image-only
     status = fields.ID(stored=True)  # published | draft | withdrawn
     collection = fields.ID(stored=True, sortable=True)

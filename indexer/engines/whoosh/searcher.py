@@ -22,6 +22,7 @@ from ...search.facets import FACET_BY_PARAM, FACETS, Facet
 from ...search.request import SearchRequest
 from ...search.results import FacetValue, Hit, Ordered, SearchResult
 from ...search.snippets import lead, snippets
+from .analysis import Analysed
 from .arrays import Arrays
 from .marks import WordMarks
 from .matching import docs, filter_query, order, scores
@@ -137,7 +138,7 @@ class LetterSearch:
         req.validate()
         arrays.warm({f.field for f in FACETS} | {"source"})
         clock = Deadline(self.deadline)
-        parsed = parse(req.q, s.schema, ocr=req.ocr)
+        parsed = parse(req.q, s.schema, ocr=req.ocr, keys=arrays.lexicon("stemmed_as"))
         q = expand(parsed, s.reader(), arrays.lexicon, budget=self.budget)
         clock.check("reading the query")
         return clock, q
@@ -245,7 +246,8 @@ class LetterSearch:
         """The words of a letter's text the query matches, to mark them."""
         if not q.strip():
             return WordMarks.none()
-        parsed = expand(parse(q, s.schema, ocr=ocr), s.reader(), arrays.lexicon)
+        keys = arrays.lexicon("stemmed_as")  # the languages the collection is indexed in
+        parsed = expand(parse(q, s.schema, ocr=ocr, keys=keys), s.reader(), arrays.lexicon)
         return self._marks(s, parsed)
 
     @_borrowing
@@ -297,9 +299,12 @@ def _similar(s, arrays: Arrays, letter_id: str, limit: int) -> list[dict[str, An
     docnum = s.document_number(id=letter_id)
     if docnum is None:
         return []
-    text = "\n".join(s.stored_fields(docnum).get("pages_text") or [])
+    stored = s.stored_fields(docnum)
+    text = "\n".join(stored.get("pages_text") or [])
     if not text.strip():
         return []
+    # Its key words as its own words are indexed, in its languages.
+    text = Analysed(text, tuple(stored.get("stemmed_as", "en").split(",")))
     # Whoosh's more_like(): the text's five key words (Bo1) as one Or query weighted by
     # their key-ness, searched among the public letters but this one; scored here from
     # postings read a block at a time (matching.scores), the same scores for a tenth of

@@ -87,12 +87,18 @@ def suggest(
     def known(stem: str) -> bool:
         return _frequency(reader, "content", stem, visible, stop_at=1) > 0
 
-    replacements = []
+    # A typed word's stems, one per language the query is matched in: it is unknown when
+    # no letter holds any of them.
+    stems: dict[tuple[int, int], list[str]] = {}
     for leaf, negated in _leaves(q):
         if negated or not isinstance(leaf, query.Term) or leaf.fieldname != "content":
             continue
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
-        if start is None or end is None or known(leaf.text):
+        if start is not None and end is not None:
+            stems.setdefault((start, end), []).append(leaf.text)
+    replacements = []
+    for (start, end), texts in stems.items():
+        if any(known(t) for t in texts):
             continue
         found = closest_word(text[start:end].lower(), lexicon("exact"), reader, visible)
         if found:

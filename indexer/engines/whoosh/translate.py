@@ -4,6 +4,11 @@ Words go through each field's Whoosh analyzer exactly as Whoosh's own query pars
 them (stems, folded accents; a word that splits, such as "co-chair", becomes a phrase);
 a bare word searches the text and, weighing TITLE_BOOST more, the title; wildcards and
 fuzzy terms expand against the unstemmed words; dates become day ranges.
+
+The text and title are stemmed per language (languages.py): the tree is translated once
+for each analysis the collection holds, and a letter matches when the whole query matches
+in one of its languages.  In a language with stop words, a bare word that is one of them
+is left out of an AND that has other words ("die Briefe" in German: "Briefe").
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from ...search.querytree import (
     Wildcard,
     Year,
 )
+from . import analysis, languages
 from .schema import SCHEMA_FIELD
 
 TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
 DEFAULT_FIELDS = (("content", 1.0), ("title", TITLE_BOOST))
+STEMMED_FIELDS = ("content", "title")  # the fields whose words are stemmed per language
 
 
 class OcrTerm(query.FuzzyTerm):
@@ -48,21 +55,39 @@ class Terms(qparser.QueryParser):
     analyzer); routes expanding terms to the unstemmed field; in OCR mode, adds fuzzy
     twins to the text's words."""
 
-    def __init__(self, schema, *, ocr: bool):
+    def __init__(self, schema, *, ocr: bool, key: str = languages.ENGLISH):
         super().__init__(None, schema)
         self.ocr = ocr
+        self.key = key  # the analysis the stemmed fields' words are read in
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         args = dict(boost=boost, tokenize=tokenize, removestops=removestops)
         if fieldname == "content" and termclass is not query.Term:
             # Wildcards and fuzzy terms must expand against real word forms, not stems.
             return super().term_query("exact", text, termclass, **args)
-        q = super().term_query(fieldname, text, termclass, **args)
+        if fieldname in STEMMED_FIELDS and self.key != languages.ENGLISH:
+            if termclass is query.Term:
+                q = self.stemmed_query(fieldname, text, boost)
+            else:  # the title's wildcards: stemmed whole, as Whoosh does the English ones
+                q = termclass(fieldname, analysis.term(self.key, text), boost=boost)
+        else:
+            q = super().term_query(fieldname, text, termclass, **args)
         if self.ocr and fieldname == "content" and termclass is query.Term and q is not None:
             twin = super().term_query("exact", text, OcrTerm, **args)
             if twin is not None:
                 return query.Or([q, twin])
         return q
+
+    def stemmed_query(self, fieldname: str, text: str, boost: float) -> query.Query | None:
+        """A word's query in this language, made as Whoosh's parser makes the English one
+        (a word that splits becomes the field's multi-word query, a phrase)."""
+        words = analysis.words_as(self.key, text)
+        if len(words) > 1:
+            field = self.schema[fieldname]
+            return self.multitoken_query(
+                field.multitoken_query, words, fieldname, query.Term, boost
+            )
+        return query.Term(fieldname, words[0], boost=boost) if words else None
 
 
 def date_query(first: dt.date | None, last: dt.date | None) -> query.Query:
@@ -75,22 +100,48 @@ def date_query(first: dt.date | None, last: dt.date | None) -> query.Query:
     return query.And(parts) if parts else query.Every("date_start")
 
 
-def to_whoosh(tree: Node, schema, *, ocr: bool = False) -> query.Query:
-    """The Whoosh query for a tree (Every() for Everything()).  QueryError when nothing
-    is left to search for (every word analysed away)."""
+def to_whoosh(
+    tree: Node, schema, *, ocr: bool = False, keys: tuple[str, ...] = (languages.ENGLISH,)
+) -> query.Query:
+    """The Whoosh query for a tree (Every() for Everything()), matched in each analysis
+    of `keys` (the collection's: languages.keys).  QueryError when nothing is left to
+    search for (every word analysed away)."""
     if isinstance(tree, Everything):
         return query.Every()
-    q = _Translation(Terms(schema, ocr=ocr), schema).node(tree)
-    q = q.normalize() if q is not None else query.NullQuery
-    if q is query.NullQuery:
+    branches: dict[query.Query, list[str]] = {}  # a query without words is made once
+    for key in sorted(set(keys) or {languages.ENGLISH}, key=lambda k: (k != languages.ENGLISH, k)):
+        q = _Translation(Terms(schema, ocr=ocr, key=key), schema, key).node(tree)
+        q = q.normalize() if q is not None else query.NullQuery
+        if q is not query.NullQuery:
+            branches.setdefault(q, []).append(key)
+    if not branches:
         raise QueryError("the query has no words to search for")
-    return q
+    if len(branches) == 1:
+        return next(iter(branches))
+    if not _negates(tree):
+        # A stem of one language is found only in letters of that language.
+        return query.Or(list(branches))
+    # A letter lacks every word of another language: a negation holds in its own only.
+    return query.Or([query.AndNot(q, query.Not(_indexed_in(ks))) for q, ks in branches.items()])
+
+
+def _negates(n: Node) -> bool:
+    if isinstance(n, Not):
+        return True
+    return isinstance(n, And | Or) and any(_negates(p) for p in n.parts)
+
+
+def _indexed_in(keys: list[str]) -> query.Query:
+    """The letters whose words are indexed in one of these analyses (not scored: AndNot)."""
+    return query.Or([query.Term("stemmed_as", k) for k in keys])
 
 
 class _Translation:
-    def __init__(self, terms: Terms, schema):
+    def __init__(self, terms: Terms, schema, key: str):
         self.terms = terms
         self.schema = schema
+        self.key = key
+        self.stops = languages.stop_words(key)
 
     def fields(self, field: str | None) -> tuple[tuple[str, float], ...]:
         if field is None:
@@ -108,7 +159,8 @@ class _Translation:
 
     def node(self, n: Node) -> query.Query | None:
         if isinstance(n, And | Or):
-            parts = [q for q in (self.node(p) for p in n.parts) if q is not None]
+            kept = self.without_stop_words(n.parts) if isinstance(n, And) else n.parts
+            parts = [q for q in (self.node(p) for p in kept) if q is not None]
             return (query.And if isinstance(n, And) else query.Or)(parts)
         if isinstance(n, Not):
             inner = self.node(n.part)
@@ -129,6 +181,17 @@ class _Translation:
             return query.Term("id", n.value)
         raise TypeError(f"not a query tree node: {n!r}")
 
+    def without_stop_words(self, parts: tuple[Node, ...]) -> tuple[Node, ...]:
+        """An AND's parts less the bare words that are stop words here, if others remain."""
+
+        def stop(p: Node) -> bool:
+            if not isinstance(p, Term) or p.field not in (None, "text", "title"):
+                return False
+            return p.text.lower() in self.stops
+
+        kept = tuple(p for p in parts if not stop(p))
+        return kept if kept else parts
+
     def term(self, n: Term) -> query.Query | None:
         if n.field in ("country", "recipient_country", "language", "source", "collection"):
             return query.Term(n.field, n.text)  # values, held as given
@@ -143,7 +206,10 @@ class _Translation:
 
     def phrase(self, fieldname: str, n: Phrase, boost: float) -> query.Query:
         text = " ".join(n.words)
-        words = [t.text for t in self.schema[fieldname].tokenize(text, mode="query")]
+        if fieldname in STEMMED_FIELDS and self.key != languages.ENGLISH:
+            words = analysis.words_as(self.key, text)
+        else:
+            words = [t.text for t in self.schema[fieldname].tokenize(text, mode="query")]
         return query.Phrase(fieldname, words, slop=n.slop, boost=boost)
 
     def wildcard(self, fieldname: str, pattern: str, boost: float) -> query.Query | None:
@@ -162,4 +228,6 @@ class _Translation:
         )
         if q is not None:
             q.maxdist, q.prefixlength = n.distance, n.prefix
+            if q.fieldname in STEMMED_FIELDS:  # the language's prefix ("de:") must match
+                q.prefixlength += len(languages.prefix(self.key))
         return q
