@@ -114,6 +114,12 @@ def test_catalogue_letters_are_found_by_correspondent_place_and_date_and_faceted
     assert _facet(result, "year")["1866"] == len(of_1866)
     assert sum(_facet(result, "year").values()) == 23
     assert result.coverage == {"catalogue": 23}
+    # Persons and places by their authority ids (VIAF's http and https forms are one).
+    assert _facet(result, "sender") == {"https://viaf.org/viaf/71378383": 23}
+    assert _facet(result, "recipient") == {"https://viaf.org/viaf/295290572": 23}
+    assert _facet(result, "place")["https://www.geonames.org/3169070"] == len(roma)
+    by_id = _search(env, filters={"place": ["http://www.geonames.org/3169070"]})
+    assert {h.id for h in by_id.hits} == roma
 
 
 def test_importing_the_same_catalogue_again_adds_nothing(ibsen):
