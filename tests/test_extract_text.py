@@ -12,7 +12,7 @@ import pytest
 from indexer.errors import IngestError
 from indexer.ingest.extract import load_page_image, read_source, sniff
 from indexer.ingest.extract.text import decode_text, read_text
-from indexer.ingest.extract.words import read_words
+from indexer.ingest.extract.words import read_word_file
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 POILUS = CORPUS / "letters" / "poilus_sample"
@@ -41,9 +41,12 @@ def test_real_windows_1252_transcript_reads_with_its_accents():
 
 def test_transcript_lines_equal_the_utf8_alto_lines_of_the_same_page():
     text = read_text(corpus_file(POILUS / "TestamentsDePoilus_will_AN_0183.txt"))
-    alto = read_words(POILUS / "TestamentsDePoilus_will_AN_0183-0.xml")
-    page_one = text.split("[Page]")[1].strip().splitlines()
-    assert [w.text for w in alto] == [line.strip() for line in page_one]
+    # A line-level ALTO: one String per line, whose words get boxes spread along it.
+    alto, alto_text = read_word_file(POILUS / "TestamentsDePoilus_will_AN_0183-0.xml")
+    page_one = [line.strip() for line in text.split("[Page]")[1].strip().splitlines()]
+    assert alto_text.splitlines() == page_one
+    assert [w.text for w in alto] == " ".join(page_one).split()
+    assert [w.line for w in alto] == [n for n, line in enumerate(page_one, 1) for _ in line.split()]
 
 
 def test_utf8_bom_is_dropped_and_newlines_normalised():

@@ -13,7 +13,7 @@ from xml.parsers import expat
 from indexer.archive.files import write_atomic
 from indexer.errors import IngestError
 from indexer.ingest.extract import reason
-from indexer.ingest.extract.pagexml import PageXml, PageXmlError
+from indexer.ingest.extract.pagexml import PageXml, PageXmlError, spread
 from indexer.ingest.extract.text import decode_text
 from indexer.records import Word
 
@@ -183,6 +183,12 @@ class _Alto:
             raise _bad(self.path, f"String {text[:30]!r} lacks HPOS, VPOS, WIDTH or HEIGHT")
         if not self._line_used:  # lines are numbered by those that hold words
             self._line, self._line_used = self._line + 1, True
+        if " " in text:
+            # A line-level ALTO (eScriptorium, Transkribus) has one String per line: its
+            # words get boxes spread along it, as PAGE lines without Word elements do.
+            x, y, w, h = box
+            self.words.extend(spread(text, (x, y, x + w, y + h), self._line))
+            return
         wc = _number(attrs.get("WC"))
         conf = None if wc is None else round(wc * 100, 2)
         self.words.append(Word(text, *box, conf, self._line or None))
