@@ -300,7 +300,9 @@ def _plain(html: str) -> str:
 @click.option("--country", multiple=True, help="Sender country (ISO code or name); repeatable.")
 @click.option("--year", multiple=True, help="A year (2009); repeatable.")
 @click.option("--language", multiple=True, help="ISO 639-1 code (en, fr); repeatable.")
-@click.option("--source", multiple=True, help="transcribed, ocr or image-only; repeatable.")
+@click.option(
+    "--source", multiple=True, help="transcribed, ocr, image-only or catalogue; repeatable."
+)
 @click.option("--recipient", multiple=True, help="A recipient as the facet lists it; repeatable.")
 @click.option("--from", "date_from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
