@@ -79,6 +79,7 @@ class Arrays:
         self.columns()
         for fieldname in fieldnames:
             self.field_values(fieldname)
+        self.labels(public=True)  # the public's names of persons and places
 
     def field_values(self, fieldname: str) -> list[tuple[str, ...]]:
         """Each document's values of a field, by document number."""
