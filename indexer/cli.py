@@ -15,6 +15,7 @@ from .archive import Archive
 from .config import Paths, resolve_paths
 from .engines import open_engine
 from .errors import MissiveError
+from .ingest.add import add_each, tei_groups
 from .ingest.cmif import import_cmif, is_cmif
 from .ingest.reader import Reader
 from .search import SearchRequest, SearchResult
@@ -123,6 +124,14 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
         click.echo("".join(f"{letter.id}\n" for letter in done.letters), nl=False)
         click.echo(done.summary(paths[0].name), err=True)
         return
+    if meta is None and (groups := tei_groups(list(paths))):  # several TEI letters: one each
+        refused = 0
+        for done in add_each(ctx.archive, ctx.engine, ctx.reader, groups):
+            bad = isinstance(done, MissiveError)  # the one line naming the file and why
+            refused += bad
+            click.echo(str(done) if bad else done.id, err=bad)
+        click.echo(f"{len(groups) - refused} TEI letters added, {refused} refused", err=True)
+        raise SystemExit(1 if refused else 0)
     data = None
     if meta is not None:
         try:

@@ -315,9 +315,10 @@ def test_api_letter_contract(live_server):
     ]
     page = data["pages"][1]
     assert list(page) == [
-        "n", "url", "image", "screen", "thumbnail", "width", "height", "text", "text_origin",
-        "words_url",
+        "n", "url", "image", "screen", "thumbnail", "width", "height", "label", "text",
+        "text_origin", "notes", "words_url",
     ]  # fmt: skip
+    assert page["label"] is None and page["notes"] == ""  # a TEI letter's (README)
     pages_url = f"{base}/letters/{PK_MOFA}/pages/2"
     assert page["n"] == 2 and page["url"] == pages_url
     assert page["image"] == f"{pages_url}/image/full.jpg"

@@ -56,8 +56,10 @@ def _page_json(letter_id: str, p: dict[str, Any], texts: list[str]) -> dict[str,
         "thumbnail": image("thumb"),
         "width": p.get("width"),
         "height": p.get("height"),
+        "label": p.get("label"),  # the page's own number (TEI pb/@n), when given
         "text": texts[n - 1] if n - 1 < len(texts) else "",
         "text_origin": p.get("origin"),
+        "notes": p.get("notes") or "",  # editorial notes, apart from the letter's words
         "words_url": url_for("letters_api.words", letter_id=letter_id, n=n, _external=True)
         if p.get("has_words") and has_image
         else None,

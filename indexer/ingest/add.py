@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..archive import WRITE_TIMEOUT, Archive
 from ..engines import Engine
-from ..errors import IngestError
+from ..errors import IngestError, MissiveError
 from ..records import Letter
 from .intake import ADD, File, Intake
 from .reader import Reader
 from .stages import run
+from .teiplan import facs_names, is_tei_file
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -56,3 +58,33 @@ def add(
     letter = run(intake).letter
     assert letter is not None  # the commit stage raises otherwise
     return letter
+
+
+def tei_groups(paths: list[Path]) -> list[list[Path]] | None:
+    """Files holding several TEI letters as one group per TEI file, each with the page
+    images its `pb/@facs` name; None when they hold fewer than two TEI files (one letter)."""
+    files = _expand(paths)
+    teis = [f for f in files if is_tei_file(f)]
+    if len(teis) < 2:
+        return None
+    others = [f for f in files if f not in teis]
+    groups = []
+    for tei in teis:
+        try:
+            names = facs_names(tei)
+        except IngestError:
+            names = set()  # a broken file: its own `add` says what is wrong with it
+        groups.append([tei] + [f for f in others if f.name in names or f.stem in names])
+    return groups
+
+
+def add_each(
+    archive: Archive, engine: Engine, reader: Reader, groups: list[list[Path]]
+) -> Iterator[Letter | MissiveError]:
+    """`add` each group as a letter of its own, or say (in one line naming its file) why
+    not; one refused never stops the others."""
+    for group in groups:
+        try:
+            yield add(archive, engine, reader, group)
+        except MissiveError as exc:
+            yield exc

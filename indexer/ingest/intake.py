@@ -23,7 +23,7 @@ MAX_PAGES = 500  # pages of one draft
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024  # bytes of one uploaded transcript
 ACCEPTED = (
     "JPEG, PNG, TIFF, JPEG 2000 or WebP page images, one PDF, plain-text transcripts, "
-    "word boxes (PAGE XML, ALTO, hOCR)"
+    "word boxes (PAGE XML, ALTO, hOCR), or one TEI letter with its page images"
 )
 
 
@@ -47,7 +47,7 @@ ADD = Way(
     draft=False,
     accepted=(
         "JPEG, PNG, TIFF, JPEG 2000, WebP, PDF, plain-text transcripts (.txt), "
-        "word boxes (PAGE XML, ALTO, hOCR)"
+        "word boxes (PAGE XML, ALTO, hOCR), or one TEI letter with its page images"
     ),
     text_by_name=True,
     order_by_name=False,

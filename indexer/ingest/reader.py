@@ -22,6 +22,7 @@ from .extract import ocr, reason
 from .extract.text import read_text
 from .extract.words import read_word_file
 from .metadata import extract_metadata
+from .teimerge import has_tei, read_tei_folder
 
 _PAGE_FILE = re.compile(
     r"^page-0*(\d+)\.(txt|words\.json|hocr|alto\.xml|page\.xml)$", re.IGNORECASE
@@ -219,7 +220,10 @@ class Reader:
         letter = Letter(id=letter_id)
         try:
             sidecar = read_sidecar(folder, letter)
-            letter.pages = _build_pages(folder, sidecar)
+            if has_tei(folder):  # a TEI letter: its pages and header, under letter.json
+                read_tei_folder(folder, letter, page_files(folder))
+            else:
+                letter.pages = _build_pages(folder, sidecar)
         except MissiveError as exc:
             if isinstance(exc, IngestError):
                 raise

@@ -36,6 +36,7 @@ from .cmif import is_cmif
 from .commit import commit
 from .extract.words import read_words, words_suffix
 from .intake import File, Intake
+from .teiplan import is_tei_file, plan_tei, tei_page_count
 
 _CHUNK = 1 << 20
 
@@ -121,6 +122,9 @@ def classify(intake: Intake) -> None:
                 f"{f.name}: a CMIF catalogue of letters, not a letter's file; accepted: "
                 f"{way.accepted}; a catalogue is imported alone: python -m indexer add {f.name}"
             )
+        if is_tei_file(f.staged):  # a TEI letter: read whole now, refused in one line
+            f.kind, f.pages = "tei", tei_page_count(f)
+            continue
         if words_suffix(f.staged, name=f.name):  # PAGE XML, ALTO, hOCR, *.words.json
             try:
                 read_words(f.staged)  # a broken word file is refused now, not when read
@@ -152,6 +156,11 @@ def classify(intake: Intake) -> None:
 
 def plan(intake: Intake) -> None:
     files = intake.files
+    if plan_tei(files):  # the TEI as letter.tei.xml, its images under their own names
+        pages, limit = sum(f.pages for f in files if f.kind == "tei"), intake.way.max_pages
+        if limit is not None and pages > limit:
+            raise TooLarge(f"the TEI holds {pages:,} pages; accepted: at most {limit:,} per letter")
+        return
     if intake.way.order_by_name:
         files = sorted(files, key=lambda f: natural_key(f.name))
     sources = [f for f in files if f.kind in ("image", "pdf")]

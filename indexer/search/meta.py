@@ -30,6 +30,8 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
         "pages": [
             {
                 "n": p.n,
+                "label": p.label,  # the page's own number (TEI pb/@n), when given
+                "notes": p.notes,  # editorial notes, shown apart from the text
                 "image": p.image,
                 "frame": p.frame,
                 "width": p.width,

@@ -60,6 +60,9 @@ def to_document(letter: Letter) -> dict[str, Any]:
     if failures:
         doc["failures"] = failures
         doc["failed"] = "yes"
+    for name in ("readings", "notes"):  # other readings and editorial notes, searched apart
+        if any(getattr(p, name) for p in letter.pages):
+            doc[name] = "\n\n".join(getattr(p, name) for p in letter.pages if getattr(p, name))
     if letter.title:
         doc["title"] = doc["title_grams"] = Analysed(letter.title, keys)
         doc["_stored_title"] = letter.title  # stored as a plain str

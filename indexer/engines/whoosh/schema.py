@@ -14,7 +14,7 @@ from .analysis import TOKENS, LastText
 
 # Bump when fields or analyzers change: an index with another version is rebuilt
 # by the next `build`/`update` instead of being read with the wrong schema.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Folded: lower case, accents removed ("Perú" == "peru").  No stop words, so phrase
 # queries match the text exactly.
@@ -95,6 +95,10 @@ class LetterSchema(fields.SchemaClass):
     # The same words unstemmed: wildcards, fuzzy and OCR-tolerant terms expand
     # against real word forms, and did-you-mean suggests real words.
     exact = Text(stemmed=False, phrase=False, spelling=True)
+    # A page's other readings (TEI orig, abbr, sic, del, a translation) and its editorial
+    # notes: searched word for word (folded, not stemmed), never shown as the text.
+    readings = fields.TEXT(analyzer=FOLD)
+    notes = fields.TEXT(analyzer=FOLD)
     # Names, roles, organisations and places of each party, searchable as words.
     sender = fields.TEXT(analyzer=FOLD, stored=False)
     recipient = fields.TEXT(analyzer=FOLD, stored=False)

@@ -37,7 +37,14 @@ from . import analysis, languages
 from .schema import SCHEMA_FIELD
 
 TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
-DEFAULT_FIELDS = (("content", 1.0), ("title", TITLE_BOOST))
+NOTES_BOOST = 0.5  # an editorial note's words weigh less than the letter's own
+# A bare word: the text, the title, the other readings (TEI orig, abbr, sic) and notes.
+DEFAULT_FIELDS = (
+    ("content", 1.0),
+    ("title", TITLE_BOOST),
+    ("readings", 1.0),
+    ("notes", NOTES_BOOST),
+)
 STEMMED_FIELDS = ("content", "title")  # the fields whose words are stemmed per language
 
 
