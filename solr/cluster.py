@@ -350,10 +350,15 @@ def start(
 ) -> Cluster:
     """Start ZooKeeper and `nodes` Solr nodes (on `ports`, else port, port+1, ...; ZooKeeper
     on zk_port, else port+1000) with their data under `run_dir`, and wait until every node
-    is live. A cluster already running from `run_dir` is returned as it is."""
+    is live. A cluster already running from `run_dir` is kept, its stopped nodes started
+    again."""
     run = Path(run_dir).resolve()
     running = Cluster.load(run)
     if running and running.zk_pid and _ours(running.zk_pid, running, ZK_CLASS):
+        for index, node in enumerate(running.nodes):
+            if not _ours(node.pid, running, NODE_CLASS):
+                node.pid = 0
+                restart_node(running, index, timeout)
         return running
     ports = list(ports or range(port, port + nodes))
     zk_port = zk_port or ports[0] + 1000

@@ -3,6 +3,7 @@ Missive's configset, every letter still found with a node killed, the node recov
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -140,12 +141,23 @@ def test_collection_survives_a_killed_node_and_the_node_recovers(solr_cluster):
     admin.delete_collection(url, name)
 
 
-def test_stop_ends_every_process(tmp_path):
+def test_start_again_and_stop_end_every_process():
+    """What `make solr` and `make solr-stop` do: a second start keeps the running cluster
+    and starts its killed node again; stop, from the state file alone, ends every process."""
     need_java_and_maven()
-    *ports, zk_port = solrcloud.free_ports(2)
-    cluster = solrcloud.start(tmp_path / "one", ports=ports, zk_port=zk_port)
-    pids = [cluster.zk_pid, cluster.nodes[0].pid]
-    assert all(Path(f"/proc/{p}").exists() for p in pids)
-    assert sorted(solrcloud.stop(tmp_path / "one")) == sorted(pids)
-    assert not any(Path(f"/proc/{p}").exists() for p in pids)
-    assert solrcloud.Cluster.load(tmp_path / "one").zk_pid == 0
+    # Not pytest's tmp_path: another pytest run on the machine may prune it meanwhile.
+    with tempfile.TemporaryDirectory(prefix="missive-solrcloud-") as folder:
+        run = Path(folder)
+        *ports, zk_port = solrcloud.free_ports(2)
+        cluster = solrcloud.start(run, ports=ports, zk_port=zk_port)
+        try:
+            killed = solrcloud.kill_node(cluster, 0)
+            again = solrcloud.start(run, ports=ports, zk_port=zk_port)
+            assert again.zk_pid == cluster.zk_pid
+            assert again.nodes[0].pid not in (0, killed)
+            assert solrcloud.live_nodes(again.urls[0]) == [again.nodes[0].name]
+        finally:
+            pids = solrcloud.stop(run)
+        assert len(pids) == 2
+        assert not any(Path(f"/proc/{p}").exists() for p in pids)
+        assert solrcloud.Cluster.load(run).zk_pid == 0
