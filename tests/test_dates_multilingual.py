@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from indexer.ingest.metadata import extract_metadata
-from indexer.ingest.metadata.dates import YearHint, date_line, letter_date, month_number
+from indexer.ingest.metadata.dates import (
+    YearHint,
+    collection_year,
+    date_line,
+    letter_date,
+    month_number,
+)
 
 BODY = (
     "wir haben Ihren Brief mit großer Freude erhalten und danken Ihnen herzlich dafür, "
@@ -177,7 +183,9 @@ def test_extracted_date_keeps_line_and_confidence():
 def test_year_hint_reaches_extract_metadata():
     text = "Florenz 14/4 901\n\nLieber Freund,\n\n" + BODY
     assert "date" not in extract_metadata([text], languages=False)
-    found = extract_metadata([text], languages=False, year_hint=1905)
+    hint = collection_year([1899, 1903, 1905, 1910, 1960])
+    assert hint == 1905
+    found = extract_metadata([text], languages=False, year_hint=hint)
     assert found["date"].value.iso == "1901-04-14"
     assert "collection" in found["date"].provenance.method
 
@@ -205,3 +213,9 @@ def test_machine_read_page_is_less_sure():
     assert typed.value == htr.value
     assert htr.confidence < 0.7 <= typed.confidence  # a suggestion, not set
     assert "machine-read (htr)" in htr.method
+
+
+def test_full_date_before_a_month_alone():
+    upper = BODY.capitalize()  # a new sentence after the line: it is not inside one
+    text = f"Lieber Freund,\n\n{BODY}\nJänner 1867\n\n{upper}\nZürich, 28. Juli 1866.\nDein Hans\n"
+    assert letter_date([text]).value.iso == "1866-07-28"

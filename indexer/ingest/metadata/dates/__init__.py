@@ -8,7 +8,8 @@ may stand beside the date on its line), choose.py (which date line is the letter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from indexer.records import DateValue
@@ -23,6 +24,7 @@ __all__ = [
     "DateMatch",
     "LetterDate",
     "YearHint",
+    "collection_year",
     "date_line",
     "dates_in",
     "find_date_line",
@@ -47,3 +49,10 @@ def find_date_line(lines: Sequence[tuple[int, str]]) -> DateLine | None:
             m, place = got
             return DateLine(idx, m.value, m.as_written, place)
     return None
+
+
+def collection_year(years: Iterable[int]) -> int | None:
+    """The year a collection's dated letters lie around (their median): `letter_date`'s
+    `year_hint`, for the letters that write "25. 6. 23"."""
+    known = sorted(years)
+    return int(statistics.median(known)) if known else None

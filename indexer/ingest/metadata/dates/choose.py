@@ -208,7 +208,9 @@ def letter_date(
     if not found:
         return None
     heads = [c for c, zone in found if zone == "head"]
-    best = heads[0] if heads else found[0][0]
+    # A full date before a month alone ("Jänner 1867" may be a line of the text).
+    ranked = sorted((c for c, _ in found), key=lambda c: c.value.precision != "day")
+    best = heads[0] if heads else ranked[0]
     conf, notes = _confidence(best)
     others = [
         c for c, _ in found if c.value.precision == "day" and c.value != best.value
