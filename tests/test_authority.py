@@ -251,6 +251,10 @@ def test_the_letter_page_links_the_authority_records(server):
     assert sorted(links) == sorted(
         [(GOETHE, "GND"), (WEIMAR, "GeoNames"), (ZELTER, "VIAF"), (GOETHE, "GND")]
     )
+    # The byline names the recipients that have a name; the one known by the ref alone is
+    # linked in the metadata only.
+    byline = " ".join(page.one("p", class_="byline").text.split())
+    assert byline.endswith("to C. F. Zelter · Transcribed"), byline
     # A letter without refs has no such links.
     assert Page(_get(server, "/letters/1823-d")[1]).find("a", class_="authority") == []
 
