@@ -52,6 +52,8 @@ def _iso(line: str, hint: int | None = None, **kw) -> str | None:
         ("Romae, die 5 Maii 1620", "1620-05-05"),  # Latin
         ("Lisboa, 3 de março de 1900", "1900-03-03"),  # a name outside the tables: dateparser
         ("London, May 5, 1923", "1923-05-05"),  # en
+        ("New York City, N.Y., May 5, 1923", "1923-05-05"),
+        ("Datum: 12. März 2001", "2001-03-12"),
         ("Chicago, 6/25/1927", "1927-06-25"),  # the order is plain: 25 is no month
     ],
 )

@@ -16,7 +16,7 @@ _FILLER = set(
     "le la les den dem der am im ce d the this of de du del à a en in at on fait faite faites "
     "done given dated written li il el y et and ca circa vers bei b dall dalla dalle dell della "
     "dal da van te op jour anno adi addi nachts abends morgens mittags abend morgen fruh "
-    "matin soir sera mattina manana tarde noche avond ochtend s die".split()
+    "matin soir sera mattina manana tarde noche avond ochtend s die date datum fecha data".split()
 )
 # A line with one of these dates something else: a reply, a receipt, a stamp, a cheque, an
 # enclosure, a printed form, a life.
@@ -62,6 +62,7 @@ _ELIDED = re.compile(
     r"(?i)^(?:dall|dell|d)['’]\s*|^(?:de|da|dal|dalla|von|aus|from|desde|van|uit)\s+"
 )
 _WORD = re.compile(r"[^\W\d_]+\.?")
+_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 _ARTICLES = {"den", "la", "le", "el", "las", "los", "il", "les"}
 
 
@@ -93,7 +94,10 @@ def _place_words_ok(rest: str) -> bool:
         for k, w in enumerate(words)
         if not (is_weekday(w) or _is_filler(w) and (k == 0 or w[0].islower()))
     ]
-    return len(places) <= MAX_PLACE_WORDS and all(w[:1].isupper() for w in places)
+    # Initials run together ("D.C.", "N.Y.") are part of a place's name, not words of their
+    # own; "R. D." apart are words of a heading.
+    initials = sum(m.count(".") for m in _INITIALS.findall(rest))
+    return len(places) - initials <= MAX_PLACE_WORDS and all(w[:1].isupper() for w in places)
 
 
 def _place(left: str) -> str | None:
