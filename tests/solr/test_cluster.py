@@ -3,6 +3,7 @@ Missive's configset, every letter still found with a node killed, the node recov
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -90,23 +91,57 @@ def test_nodes_are_separate_processes_with_their_own_data(solr_cluster):
     assert state is not None and [n.pid for n in state.nodes] == pids
 
 
-def test_collection_survives_a_killed_node_and_the_node_recovers(solr_cluster):
-    url, other = solr_cluster.urls[0], solr_cluster.urls[1]
-    name = "cluster_test"
+@pytest.fixture(scope="module")
+def collection(solr_cluster):
+    """A 2 shards × 2 replicas collection of Missive's configset holding LETTERS."""
+    url, name = solr_cluster.urls[0], "cluster_test"
     admin.delete_collection(url, name)
     admin.create_collection(url, name, shards=2, replicas=2)
+    admin.add_documents(url, name, LETTERS)
+    yield name
+    admin.delete_collection(url, name)
+
+
+def test_a_collection_of_missives_configset(solr_cluster, collection):
+    url, name = solr_cluster.urls[0], collection
     states = admin.replica_states(url, name)
     assert len(states) == 2 and all(s == ["active", "active"] for s in states.values())
-
-    admin.add_documents(url, name, LETTERS)
     assert found(url, name) == IDS
-    # The configset's analysis: phrases, folded accents, stemming per language, dates.
+    # Phrases, folded accents, apostrophes splitting words, Snowball per language, dates.
     assert found(url, name, '"arms trade treaty"') == ["2013-05-uk"]
+    assert found(url, name, '"trade arms treaty"') == []
     assert found(url, name, "peru") == ["2013-05-uk"]
     assert found(url, name, "pakistan") == ["2009-pk"]
     assert found(url, name, "content_de:regierung AND content_de:munchen") == ["2010-11-de"]
+    assert found(url, name, "content_en:regierung") == []
     assert found(url, name, fq="{!field f=date_range op=Intersects}2011-01") == ["2010-11-de"]
+    # The unified highlighter marks the match in its page, the text HTML-escaped.
+    answer = admin.select(url, name, q="peru", hl="true", **{"hl.fl": "content"})
+    assert answer["highlighting"]["2013-05-uk"]["content"] == ["Signed in <mark>Perú</mark>."]
+    # The JSON Facet API: terms, and the year histogram as a range facet.
+    facets = admin.select(
+        url,
+        name,
+        q="*:*",
+        rows=0,
+        **{
+            "json.facet": json.dumps(
+                {
+                    "country": {"type": "terms", "field": "country"},
+                    "years": {"type": "range", "field": "years", "start": 2005,
+                              "end": 2015, "gap": 5},
+                }
+            )
+        },
+    )["facets"]
+    assert {b["val"]: b["count"] for b in facets["country"]["buckets"]} == {
+        "DE": 1, "GB": 1, "PK": 1,
+    }
+    assert [(b["val"], b["count"]) for b in facets["years"]["buckets"]] == [(2005, 1), (2010, 2)]
 
+
+def test_collection_survives_a_killed_node_and_the_node_recovers(solr_cluster, collection):
+    url, other, name = solr_cluster.urls[0], solr_cluster.urls[1], collection
     killed = solrcloud.kill_node(solr_cluster, 1)
     try:
         assert not Path(f"/proc/{killed}").exists()
@@ -138,7 +173,6 @@ def test_collection_survives_a_killed_node_and_the_node_recovers(solr_cluster):
     assert all(len(set(c)) == 1 for c in counts.values()), counts
     assert sum(c[0] for c in counts.values()) == len(IDS) + 1
     assert found(other, name) == sorted([*IDS, "2020-late"])
-    admin.delete_collection(url, name)
 
 
 def test_start_again_and_stop_end_every_process():
