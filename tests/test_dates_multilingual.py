@@ -45,6 +45,8 @@ def _iso(line: str, hint: int | None = None, **kw) -> str | None:
         ("De Genesve, ce XXIX de septembre 1541.", "1541-09-29"),  # a Roman day
         ("Dall’Haya a’ 4 febraro 1617", "1617-02-04"),  # it, old spelling
         ("Dall’Haya a’ xi febraro 1617", "1617-02-11"),
+        ("Dall’Haya al primo di marzo 1617", "1617-03-01"),
+        ("Dall’Haya all’ultimo di maggio 1621", "1621-05-31"),
         ("Lucca, 7 Xbre 1780", "1780-12-07"),  # the tenth month of the Roman year
         ("Roma, 5 maggio 1880", "1880-05-05"),
         ("Amsterdam, 3 mei 1901", "1901-05-03"),  # nl

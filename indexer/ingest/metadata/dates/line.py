@@ -16,7 +16,8 @@ _FILLER = set(
     "le la les den dem der am im ce d the this of de du del à a en in at on fait faite faites "
     "done given dated written li il el y et and ca circa vers bei b dall dalla dalle dell della "
     "dal da van te op jour anno adi addi nachts abends morgens mittags abend morgen fruh "
-    "matin soir sera mattina manana tarde noche avond ochtend s die date datum fecha data".split()
+    "matin soir sera mattina manana tarde noche avond ochtend s die date datum fecha data al all "
+    "alli ai di".split()
 )
 # A line with one of these dates something else: a reply, a receipt, a stamp, a cheque, an
 # enclosure, a printed form, a life.
