@@ -159,6 +159,7 @@ def _spawn(args: list[str], log: Path) -> int:
         # the cluster, which lives until `make solr-stop`.
         proc = subprocess.Popen(
             args,
+            cwd=log.parent,  # whatever a process writes beside itself stays in its folder
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
