@@ -125,11 +125,7 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
         click.echo(done.summary(paths[0].name), err=True)
         return
     if meta is None and (groups := tei_groups(list(paths))):  # several TEI letters: one each
-        refused = 0
-        for done in add_each(ctx.archive, ctx.engine, ctx.reader, groups):
-            bad = isinstance(done, MissiveError)  # the one line naming the file and why
-            refused += bad
-            click.echo(str(done) if bad else done.id, err=bad)
+        refused = add_each(ctx.archive, ctx.engine, ctx.reader, groups, say=click.echo)
         click.echo(f"{len(groups) - refused} TEI letters added, {refused} refused", err=True)
         raise SystemExit(1 if refused else 0)
     data = None

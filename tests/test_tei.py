@@ -33,9 +33,11 @@ def tei_env(tmp_path_factory) -> Env:
         need_corpus("letters", "suriano_it", "letters", "03", "005.xml"),
         need_corpus("letters", "israels_nl", "letters", "ii001.xml"),
     ]
+    people = need_corpus("letters", "escher_sample", "people.xml")  # the edition's persons
     env.ids = {}
     for path in files:
-        out = cli(env, "add", str(path))
+        extra = [str(people)] if path.parent == escher else []
+        out = cli(env, "add", str(path), *extra)
         assert out.returncode == 0, out.stderr
         env.ids[path.name] = out.stdout.strip()
     return env
@@ -73,6 +75,24 @@ def test_escher_letter_shows_the_tei_parties_places_and_date(tei_env, server):
     place = {"value": "Schwanden", "source": "tei", "method": "correspDesc"}
     assert fields["sender.place"] == place
     assert fields["date"]["source"] == "tei"
+    # Authority ids: the letter's @key points into the edition's list of persons, given
+    # with it; its GND ids follow the names through the swap.
+    assert letter["sender"]["ref"] == "https://d-nb.info/gnd/1053809247"
+    assert (letter["sender"]["family"], letter["sender"]["given"]) == ("Jenny", "Peter")
+    assert letter["recipients"][0]["ref"] == "https://d-nb.info/gnd/118830295"
+    assert fields["sender.name"]["authority"]["url"] == "https://d-nb.info/gnd/1053809247"
+
+
+def test_only_the_persons_a_letter_names_are_kept_beside_it(tei_env):
+    from indexer.ingest.extract.teilists import LISTS_NAME, read_persons
+
+    folder = tei_env.archive.folder(tei_env.ids[ESCHER_JENNY])
+    assert sorted(p.name for p in folder.iterdir()) == [LISTS_NAME, TEI_NAME]
+    persons = read_persons(folder / LISTS_NAME)
+    assert set(persons) == {"Jenny Peter", "Jenny-Peter", "Escher (vom Glas) Alfred",
+                            "Escher-_vom-Glas-Alfred"}  # fmt: skip
+    calvin = tei_env.archive.folder(tei_env.ids[CALVIN])
+    assert sorted(p.name for p in calvin.iterdir()) == [TEI_NAME]
 
 
 def test_escher_letter_splits_at_pb_with_labels_and_keeps_notes_apart(tei_env, server):
@@ -155,6 +175,7 @@ def test_a_folder_of_tei_files_adds_each_and_a_broken_one_gets_one_line(tmp_path
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(escher / ESCHER_JENNY, folder)
+    shutil.copy(escher.parent / "people.xml", folder)  # a list of persons: no letter
     good = (escher / ESCHER_ANONYM).read_bytes()
     (folder / "broken.xml").write_bytes(good[: len(good) // 2])  # cut off mid-element
     bomb = b'<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY a "aaaaaaaa">]>' + good[39:]
@@ -176,6 +197,9 @@ def test_a_folder_of_tei_files_adds_each_and_a_broken_one_gets_one_line(tmp_path
         escher / ESCHER_JENNY
     ).read_bytes()
     assert env.found("Nordostbahn") == set(added)
+    jenny = env.reader.read(added[0])
+    assert jenny.recipient.ref == "https://d-nb.info/gnd/118830295"
+    assert jenny.provenance["recipient.ref"].method == "listPerson"  # said where it came from
 
 
 def test_letter_json_wins_over_the_tei_field_by_field(tmp_path):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from ..archive import WRITE_TIMEOUT, Archive
 from ..engines import Engine
 from ..errors import IngestError, MissiveError
 from ..records import Letter
+from .extract.teilists import is_person_list
 from .intake import ADD, File, Intake
 from .reader import Reader
 from .stages import run
@@ -62,29 +63,41 @@ def add(
 
 def tei_groups(paths: list[Path]) -> list[list[Path]] | None:
     """Files holding several TEI letters as one group per TEI file, each with the page
-    images its `pb/@facs` name; None when they hold fewer than two TEI files (one letter)."""
+    images its `pb/@facs` name and the lists of persons given; None when they hold fewer
+    than two TEI letters (one letter)."""
     files = _expand(paths)
-    teis = [f for f in files if is_tei_file(f)]
+    tei = [f for f in files if is_tei_file(f)]
+    persons = [f for f in tei if is_person_list(f)]  # an edition's list: for every letter
+    teis = [f for f in tei if f not in persons]
     if len(teis) < 2:
         return None
-    others = [f for f in files if f not in teis]
+    others = [f for f in files if f not in tei]
     groups = []
     for tei in teis:
         try:
             names = facs_names(tei)
         except IngestError:
             names = set()  # a broken file: its own `add` says what is wrong with it
-        groups.append([tei] + [f for f in others if f.name in names or f.stem in names])
+        images = [f for f in others if f.name in names or f.stem in names]
+        groups.append([tei, *persons, *images])
     return groups
 
 
 def add_each(
-    archive: Archive, engine: Engine, reader: Reader, groups: list[list[Path]]
-) -> Iterator[Letter | MissiveError]:
-    """`add` each group as a letter of its own, or say (in one line naming its file) why
-    not; one refused never stops the others."""
+    archive: Archive,
+    engine: Engine,
+    reader: Reader,
+    groups: list[list[Path]],
+    say: Callable[..., object],
+) -> int:
+    """`add` each group as a letter of its own: `say(id)` for each letter added,
+    `say(line, err=True)` for each refused (one line naming its file); one refused never
+    stops the others. Returns how many were refused."""
+    refused = 0
     for group in groups:
         try:
-            yield add(archive, engine, reader, group)
+            say(add(archive, engine, reader, group).id)
         except MissiveError as exc:
-            yield exc
+            refused += 1
+            say(str(exc), err=True)
+    return refused

@@ -36,7 +36,7 @@ from .cmif import is_cmif
 from .commit import commit
 from .extract.words import read_words, words_suffix
 from .intake import File, Intake
-from .teiplan import is_tei_file, plan_tei, tei_page_count
+from .teiplan import is_tei_file, plan_tei, tei_kind
 
 _CHUNK = 1 << 20
 
@@ -122,8 +122,8 @@ def classify(intake: Intake) -> None:
                 f"{f.name}: a CMIF catalogue of letters, not a letter's file; accepted: "
                 f"{way.accepted}; a catalogue is imported alone: python -m indexer add {f.name}"
             )
-        if is_tei_file(f.staged):  # a TEI letter: read whole now, refused in one line
-            f.kind, f.pages = "tei", tei_page_count(f)
+        if is_tei_file(f.staged):  # a TEI letter (read whole now) or a list of persons
+            f.kind, f.pages = tei_kind(f)
             continue
         if words_suffix(f.staged, name=f.name):  # PAGE XML, ALTO, hOCR, *.words.json
             try:

@@ -4,8 +4,10 @@
 Values from the TEI header carry the provenance source "tei" ("given in the TEI"): they
 are the edition's, not read from the text by Missive. Pages come from the TEI's `pb`; a
 page image is the file in the folder its `pb/@facs` names (with or without its
-extension); a `page-NNN.txt` beside it (an archivist's correction) replaces that page's
-text, and `page-NNN` word boxes are read as for any letter.
+extension). The persons its `@key`/`@ref` name are looked up in `letter.persons.tei.xml`
+(teilists) when the letter came with its edition's list of persons. A `page-NNN.txt`
+beside it (an archivist's correction) replaces that page's text, and `page-NNN` word
+boxes are read as for any letter.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from ..records import Letter, Page, Party, Provenance
 from . import extract
 from .extract.tei import TEI_NAME, TeiLetter, read_tei
+from .extract.teilists import LISTS_NAME, read_persons
 from .extract.text import read_text
 from .extract.words import read_words
 
@@ -35,9 +38,11 @@ def _given(letter: Letter, key: str, value: object, method: str = "teiHeader") -
     letter.provenance[key] = Provenance(source="tei", method=method)
 
 
-def _merge_party(letter: Letter, role: str, party: Party, swapped: bool) -> None:
+def _merge_party(letter: Letter, role: str, party: Party, tei: TeiLetter) -> None:
     for key in (f.name for f in fields(Party)):
-        method = "title" if swapped and key not in ("place", "place_ref", "country") else None
+        method = "title" if tei.swapped and key not in ("place", "place_ref", "country") else None
+        if key in tei.listed.get(role, ()):
+            method = "listPerson"  # from the edition's list of persons the TEI points into
         _given(letter, f"{role}.{key}", getattr(party, key), method or "correspDesc")
 
 
@@ -47,11 +52,11 @@ def merge_header(letter: Letter, tei: TeiLetter) -> None:
     _given(letter, "date", tei.date, "correspDesc")
     if "date" not in letter.provenance or letter.provenance["date"].source == "tei":
         _given(letter, "date_as_written", tei.date_as_written, "correspDesc")
-    _merge_party(letter, "sender", tei.sender, tei.swapped)
+    _merge_party(letter, "sender", tei.sender, tei)
     if tei.recipients:
         if not letter.recipients:
             letter.recipients.append(Party())
-        _merge_party(letter, "recipient", tei.recipients[0], tei.swapped)
+        _merge_party(letter, "recipient", tei.recipients[0], tei)
         if len(letter.recipients) == 1:
             letter.recipients.extend(tei.recipients[1:])
     _given(letter, "languages", tei.languages, "langUsage")
@@ -97,6 +102,7 @@ def tei_pages(folder: Path, tei: TeiLetter, extras: dict[int, dict[str, Path]]) 
 
 def read_tei_folder(folder: Path, letter: Letter, extras: dict[int, dict[str, Path]]) -> None:
     """Fill `letter` (already holding letter.json's values) from the folder's TEI file."""
-    tei = read_tei(folder / TEI_NAME)
+    lists = folder / LISTS_NAME
+    tei = read_tei(folder / TEI_NAME, read_persons(lists) if lists.is_file() else None)
     merge_header(letter, tei)
     letter.pages = tei_pages(folder, tei, extras)

@@ -2,8 +2,10 @@
 whole before anything is kept, and the letter's files named in the archive.
 
 The TEI becomes `letter.tei.xml`; page images keep the names they were given, since the
-TEI's `pb/@facs` names them. A TEI letter takes its text from the TEI: a plain transcript
-or a PDF beside it is refused (it would be a second text of the same pages).
+TEI's `pb/@facs` names them. An edition's list of persons given with it (teilists) is cut
+to the entries the letter names, kept as `letter.persons.tei.xml`. A TEI letter takes its
+text from the TEI: a plain transcript or a PDF beside it is refused (it would be a second
+text of the same pages).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..archive import write_atomic
 from ..errors import IngestError
 from .extract.tei import TEI_NAME, is_tei, read_tei
+from .extract.teilists import LISTS_NAME, cut, is_person_list
 from .intake import File
 
 HEAD = 8192
@@ -38,6 +42,26 @@ def tei_page_count(f: File) -> int:
         raise IngestError(text) from None
 
 
+def tei_kind(f: File) -> tuple[str, int]:
+    """("tei", its pages) for a TEI letter, ("tei-persons", 0) for an edition's list of
+    persons; a broken letter is refused now, naming the file as given."""
+    if is_person_list(f.staged):
+        return "tei-persons", 0
+    return "tei", tei_page_count(f)
+
+
+def _keep_persons(files: list[File], letter: File) -> None:
+    """Cut the lists of persons to the entries the letter names, in one file."""
+    lists = [f for f in files if f.kind == "tei-persons"]
+    data = cut(letter.staged, [f.staged for f in lists], [f.name for f in lists]) if lists else None
+    for f in lists[1:] if data else lists:  # nothing named: no list is kept
+        files.remove(f)
+        f.staged.unlink()
+    if data:
+        write_atomic(lists[0].staged, data)
+        lists[0].stored_as = LISTS_NAME
+
+
 def facs_names(path: Path) -> set[str]:
     """The image names a TEI file's `pb/@facs` give (for picking its images from a folder)."""
     return {p.facs for p in read_tei(path).pages if p.facs}
@@ -47,6 +71,12 @@ def plan_tei(files: list[File]) -> bool:
     """Name a TEI letter's files in the archive; False when no file is TEI."""
     teis = [f for f in files if f.kind == "tei"]
     if not teis:
+        persons = next((f for f in files if f.kind == "tei-persons"), None)
+        if persons is not None:
+            raise IngestError(
+                f"{persons.name}: a list of persons, not a letter; accepted: TEI letters "
+                "with the list of persons they name"
+            )
         return False
     if len(teis) > 1:
         raise IngestError(
@@ -54,9 +84,12 @@ def plan_tei(files: list[File]) -> bool:
             "file per letter (`python -m indexer add` makes a folder of TEI files one "
             "letter each)"
         )
+    _keep_persons(files, teis[0])
     for f in files:
         if f.kind == "tei":
             f.stored_as = TEI_NAME
+        elif f.kind == "tei-persons":
+            pass  # named by _keep_persons
         elif f.kind == "image" and not _RESERVED.search(f.name):
             f.stored_as = f.name
         else:

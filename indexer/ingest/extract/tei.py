@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from ... import authority
 from ...errors import IngestError
 from ...records import DateValue, Party, RecordError
+from .teilists import Person
 from .teitext import TEI, TeiPage, _Sink, local, read_pages
 
 TEI_NAME = "letter.tei.xml"  # a TEI letter's file in its archive folder
@@ -56,6 +57,8 @@ class TeiLetter:
     rights: str | None = None
     pages: list[TeiPage] = field(default_factory=list)
     swapped: bool = False  # the correspDesc's roles contradicted the title, which won
+    # Fields of the sender and first recipient taken from a list of persons (teilists).
+    listed: dict[str, set[str]] = field(default_factory=dict)
 
 
 def is_tei(head: bytes) -> bool:
@@ -122,7 +125,8 @@ def _ref(el: Element, kinds: tuple[str, ...]) -> str | None:
     return None
 
 
-def _party(el: Element) -> Party:
+def _party(el: Element, persons: dict[str, Person]) -> tuple[Party, set[str]]:
+    """A party and which of its fields the list of persons gave."""
     name = plain(el)
     kind = (el.get("type") or "").lower()
     org = local(el.tag) == "orgName" or kind.startswith(("org", "coll", "corp", "inst"))
@@ -130,7 +134,15 @@ def _party(el: Element) -> Party:
     party.ref = _ref(el, authority.PERSON_AUTHORITIES)
     party.family = plain(el.find(f"{TEI}surname")) or None
     party.given = plain(el.find(f"{TEI}forename")) or None
-    return party
+    fragments = [r.rpartition("#")[2] for r in (el.get("ref") or "").split() if "#" in r]
+    keys = [el.get("key"), *fragments]
+    entry = next((persons[k] for k in keys if k in persons), None)
+    listed = set()
+    for key in ("ref", "family", "given") if entry is not None else ():
+        if not getattr(party, key) and getattr(entry, key):
+            setattr(party, key, getattr(entry, key))
+            listed.add(key)
+    return party, listed
 
 
 def _date(path: Path, el: Element) -> tuple[DateValue | None, str | None]:
@@ -176,8 +188,11 @@ def _swap(a: Party, b: Party) -> None:
         setattr(b, key, va)
 
 
-def _correspondence(path: Path, header: Element, out: TeiLetter) -> None:
+def _correspondence(
+    path: Path, header: Element, out: TeiLetter, persons: dict[str, Person]
+) -> None:
     parties: dict[str, list[Party]] = {"sender": [], "recipient": []}
+    listed: dict[int, set[str]] = {}
     places: dict[str, tuple[str, str | None]] = {}
     for action in header.iter(f"{TEI}correspAction"):
         default = "recipient" if action.get("type") == "received" else "sender"
@@ -187,7 +202,9 @@ def _correspondence(path: Path, header: Element, out: TeiLetter) -> None:
             name = local(el.tag)
             if name in _PERSONS and plain(el):
                 role = _ROLES.get((el.get("type") or "").lower(), default)
-                parties[role].append(_party(el))
+                party, from_list = _party(el, persons)
+                listed[id(party)] = from_list  # parties live till the end: ids stay theirs
+                parties[role].append(party)
             elif name in _PLACES and plain(el) and default not in places:
                 places[default] = (plain(el), _ref(el, authority.PLACE_AUTHORITIES))
             elif name == "date" and out.date is None and out.date_as_written is None:
@@ -198,9 +215,12 @@ def _correspondence(path: Path, header: Element, out: TeiLetter) -> None:
         if not out.sender.organisation and extra.organisation and not extra.name:
             out.sender.organisation = extra.organisation
     out.recipients = recipients
+    out.listed = {"sender": listed.get(id(out.sender), set())}
+    out.listed["recipient"] = listed.get(id(recipients[0]), set()) if recipients else set()
     if recipients and _title_disagrees(out.title, out.sender, recipients[0]):
         _swap(out.sender, recipients[0])
         out.swapped = True
+        out.listed = {"sender": out.listed["recipient"], "recipient": out.listed["sender"]}
     for role, (place, ref) in places.items():
         party = out.sender if role == "sender" else (out.recipients or [Party()])[0]
         if not out.recipients and role == "recipient":
@@ -247,8 +267,9 @@ def _source(header: Element, out: TeiLetter) -> None:
         out.rights = plain(avail) or None
 
 
-def read_tei(path: Path) -> TeiLetter:
-    """Read one TEI letter; IngestError (one line naming the file) when it is not one."""
+def read_tei(path: Path, persons: dict[str, Person] | None = None) -> TeiLetter:
+    """Read one TEI letter; IngestError (one line naming the file) when it is not one.
+    `persons`: a list of persons (teilists.read_persons) its `@key`s and `@ref`s point into."""
     path = Path(path)
     root = _parse(path)
     header = root.find(f"{TEI}teiHeader")
@@ -256,7 +277,7 @@ def read_tei(path: Path) -> TeiLetter:
     if header is not None:
         title = header.find(f"{TEI}fileDesc/{TEI}titleStmt/{TEI}title")
         out.title = plain(title) or None
-        _correspondence(path, header, out)
+        _correspondence(path, header, out, persons or {})
         _source(header, out)
     out.languages = _languages(root)
     out.pages = read_pages(root)
