@@ -20,7 +20,7 @@ from indexer.records import Provenance
 
 from . import whence
 from .countries import find_places, span_text, tokenize
-from .dates import date_line, find_date_line
+from .dates import DateLine, date_line, letter_date
 from .language import MAX_CHARS, detect_languages
 from .parties import (
     address_block,
@@ -43,6 +43,7 @@ SUGGEST_BELOW = 0.7
 SURE = 0.9  # names, roles and organisations read from their places in the layout
 DATE_LINE = 0.9  # a date read from a dateline
 UNKNOWN_PLACE = 0.6  # a dateline's place the gazetteer does not know: shown, not set
+DATELINE_HEAD, DATELINE_TAIL = 6, 8  # lines searched for a dateline whose date was not read
 
 HEAD_LINES = 40  # the letterhead, address and date sit in the first lines...
 TAIL_LINES = 40  # ...the signature in the last; the body between is never read
@@ -159,11 +160,16 @@ _RECIPIENT = {f"recipient.{k}" for k in _PARTY}
 
 
 def extract_metadata(
-    pages: list[str], *, languages: bool = True, given: set[str] | frozenset = frozenset()
+    pages: list[str],
+    *,
+    languages: bool = True,
+    given: set[str] | frozenset = frozenset(),
+    year_hint: int | None = None,
 ) -> dict[str, Found]:
     """Date, sender, recipient and languages read from a letter's pages of text.
 
-    A step whose every value is in `given` (already known) is skipped.
+    A step whose every value is in `given` (already known) is skipped. `year_hint`: a year
+    the letter's collection lies around, for years written with two or three digits.
     """
     if not isinstance(pages, list | tuple):
         return {}
@@ -189,16 +195,24 @@ def extract_metadata(
         return _languages(pages, out) if languages else out
     layout = _analyse(texts, joined, head_end, tail_start)
 
-    first_page = [(i, texts[i]) for i in range(head_end) if lines[i].page == 1]
-    dated = find_date_line(first_page[:DATE_HEAD_LINES]) if want_date else None
-    if dated is None and want_date:
-        dated = find_date_line([(i, texts[i]) for i in range(len(lines))][-DATE_TAIL_LINES:])
-    if dated:
-        put("date", dated.value, dated.index, "date-line", DATE_LINE)
-        put("date_as_written", dated.as_written, dated.index, "date-line", DATE_LINE)
+    # The date is chosen among the date lines of the whole text (dates/choose.py).
+    found_date = letter_date(pages, year_hint=year_hint) if want_date else None
+    dated, above = None, False
+    if found_date:
+        for key, value in (("date", found_date.value), ("date_as_written", found_date.as_written)):
+            out.setdefault(key, Found(value, found_date.provenance))
+        where = (found_date.page, found_date.line_no)
+        at = next((i for i, line in enumerate(lines) if (line.page, line.no) == where), None)
+        if at is None:  # a date line in the middle of a long letter joins the lines read
+            lines.append(_Line(found_date.page, found_date.line_no, found_date.line))
+            texts.append(_DECORATION.sub("", found_date.line[:MAX_LINE_CHARS]))
+            at = len(lines) - 1
+        dated = DateLine(at, found_date.value, found_date.as_written, found_date.place)
+        prev = lines[at - 1] if at else None
+        above = prev is not None and (prev.page, prev.no + 1) == (lines[at].page, lines[at].no)
 
     if want_sender or want_date:
-        _sender(texts, layout, dated, put)
+        _sender(texts, layout, dated, above, put)
     if want_recipient:
         _recipient(texts, layout, put)
 
@@ -219,14 +233,23 @@ def _languages(pages: list[str], out: dict[str, Found]) -> dict[str, Found]:
     return out
 
 
-def _sender(texts: list[str], layout: _Layout, dated: Any, put: _Put) -> None:
+def _sender(texts: list[str], layout: _Layout, dated: Any, above: bool, put: _Put) -> None:
+    """`above`: the line before the date line is the line above it in the page."""
     place_part = getattr(dated, "place", None) if dated else None
+    dateline = (dated.index, place_part) if place_part else None
+    if dateline is None and dated:  # the date line, or the line above it, names the place
+        near = (dated.index - 1, dated.index) if above else (dated.index,)
+        dateline = whence.dateline_place([(i, texts[i]) for i in near])
+    if dateline is None:  # a dateline whose date was not read still names the place
+        n = len(texts)
+        ends = [(i, t) for i, t in enumerate(texts) if i < DATELINE_HEAD or i >= n - DATELINE_TAIL]
+        dateline = whence.dateline_place(ends)
     found = whence.candidates(
         texts,
         layout.header,
         [i for i in layout.signature if i != layout.name],
         layout.name,
-        (dated.index, place_part) if place_part else None,
+        dateline,
     )
     best = whence.best(found)
     if best:

