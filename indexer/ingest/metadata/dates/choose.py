@@ -207,17 +207,14 @@ def letter_date(
     ]
     if not found:
         return None
-    heads = [c for c, zone in found if zone == "head"]
-    # A full date before a month alone ("Jänner 1867" may be a line of the text).
-    ranked = sorted((c for c, _ in found), key=lambda c: c.value.precision != "day")
-    best = heads[0] if heads else ranked[0]
+    # A full date before a month alone ("Jänner 1867" may be a line of the text), then the
+    # head's before the foot's, then the first.
+    best, zone = sorted(found, key=lambda f: (f[0].value.precision != "day", f[1] != "head"))[0]
     conf, notes = _confidence(best)
-    others = [
-        c for c, _ in found if c.value.precision == "day" and c.value != best.value
-    ]
+    others = [c for c, _ in found if c.value.precision == "day" and c.value != best.value]
     if others:
         other = others[0]
-        where = "at the head" if heads else "first at the foot"
+        where = "at the head" if zone == "head" else "first at the foot"
         line = lines[other.at]
         notes.append(
             f"the date line {where} is taken; page {line.page}, line {line.no} "
