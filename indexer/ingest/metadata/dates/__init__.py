@@ -9,7 +9,7 @@ may stand beside the date on its line), choose.py (which date line is the letter
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indexer.records import DateValue
@@ -27,7 +27,6 @@ __all__ = [
     "collection_year",
     "date_line",
     "dates_in",
-    "find_date_line",
     "letter_date",
     "month_number",
 ]
@@ -35,20 +34,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DateLine:
+    """Where the letter's date line is among a caller's lines (metadata's `_sender`)."""
+
     index: int  # the caller's index of the line
     value: DateValue
     as_written: str
     place: str | None  # the place written before the date ("Lima, April 10th 2007")
-
-
-def find_date_line(lines: Sequence[tuple[int, str]]) -> DateLine | None:
-    """The first line among `lines` that is a date line (no context; see `letter_date`)."""
-    for idx, text in lines:
-        got = date_line(text)
-        if got:
-            m, place = got
-            return DateLine(idx, m.value, m.as_written, place)
-    return None
 
 
 def collection_year(years: Iterable[int]) -> int | None:
