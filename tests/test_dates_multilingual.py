@@ -223,3 +223,13 @@ def test_full_date_before_a_month_alone():
     upper = BODY.capitalize()  # a new sentence after the line: it is not inside one
     text = f"Lieber Freund,\n\n{BODY}\nJänner 1867\n\n{upper}\nZürich, 28. Juli 1866.\nDein Hans\n"
     assert letter_date([text]).value.iso == "1866-07-28"
+
+
+def test_dates_in_a_list_are_not_the_letters():
+    text = (
+        "Dear Sir,\n\nThe meetings of the committee will be held on the following days:\n"
+        "Monday, 5 May 1923\nTuesday, 6 May 1923\n\nYours faithfully,\nJohn Smith\n"
+    )
+    assert letter_date([text]) is None
+    announced = "Dear Sir,\n\nThe next meeting of the committee will be held on:\n5 May 1923\n"
+    assert letter_date([announced]) is None

@@ -151,7 +151,7 @@ def _zone(lines: list[_Line], at: int) -> str:
     prev = lines[at - 1].raw.strip() if at > 0 else ""
     nxt = lines[at + 1].raw.strip() if at + 1 < len(lines) else ""
     # "... wir haben am" / "5. Mai 1850" / "beschlossen, ...": the sentence runs through it.
-    runs_in = _is_prose(prev) and prev[-1:] not in ".!?:;)]»\"'"
+    runs_in = _is_prose(prev) and prev[-1:] not in ".!?;)]»\"'"  # ":" announces a list
     runs_on = _is_prose(nxt) and nxt[:1].islower()
     if runs_in or runs_on:
         return "body"
@@ -200,10 +200,14 @@ def letter_date(
         return None
     collection = YearHint(year_hint, "collection") if year_hint else None
     hint = _letter_hint(lines, collection)
+    candidates = _candidates(lines, hint, _day_first(lines, languages))
+    # Date lines one under the other are a list (a programme, a schedule), not a date line.
+    listed = {c.at for c in candidates} & {c.at + 1 for c in candidates if not c.joined}
+    listed |= {at - 1 for at in listed}
     found = [
         (c, zone)
-        for c in _candidates(lines, hint, _day_first(lines, languages))
-        if (zone := _zone(lines, c.at)) != "body"
+        for c in candidates
+        if c.at not in listed and (zone := _zone(lines, c.at)) != "body"
     ]
     if not found:
         return None
