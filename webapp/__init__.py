@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         headers,
         images,
         jobs,
+        letter_search,
         letter_view,
         letters_api,
         origin,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(letter_view.bp)
     app.register_blueprint(citation_tags.bp)
     app.register_blueprint(letters_api.bp)  # /api/letters/...: before api.bp, so it wins
+    app.register_blueprint(letter_search.bp)  # /api/letters/<id>/search
     app.register_blueprint(api.bp)
     app.register_blueprint(images.bp)
     app.register_blueprint(export.bp)

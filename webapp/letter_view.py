@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from indexer.engines import Marks
 from indexer.ingest.metadata.countries import country_name
@@ -25,9 +25,11 @@ from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES
 from indexer.search import QueryError
 from indexer.search.snippets import match_spans
+from indexer.search.within import marked, page_lines
 
 from .citation_tags import page_citations
 from .db import get_search
+from .letter_search import page_context
 from .letters import (
     ORIGIN_NOTES,
     LetterNotFound,
@@ -68,14 +70,7 @@ def _terms(q: str, ocr: bool) -> tuple[Marks | None, str | None]:
 
 def mark_text(text: str, terms: Marks | None) -> Markup:
     """`text` HTML-escaped, each word the query matched in <mark>."""
-    spans = match_spans(text, terms) if terms else []
-    out, pos = [], 0
-    for a, b in spans:
-        out.append(escape(text[pos:a]))
-        out.append(Markup("<mark>{}</mark>").format(text[a:b]))
-        pos = b
-    out.append(escape(text[pos:]))
-    return Markup("").join(out)
+    return Markup(marked(text, match_spans(text, terms) if terms else []))
 
 
 @dataclass
@@ -87,13 +82,8 @@ class Line:
 
 def transcript_lines(text: str, terms: Marks | None) -> list[Line]:
     """The page's text line by line (numbered from 1 like provenance line numbers)."""
-    if not text.strip():
-        return []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
     out = []
-    for n, line in enumerate(lines, start=1):
+    for n, line in enumerate(page_lines(text), start=1):
         hits = len(match_spans(line, terms)) if terms else 0
         out.append(Line(n, mark_text(line, terms), hits))
     return out
@@ -174,6 +164,7 @@ def _render_page(letter_id: str, raw_n: str | int):
         abort(exc.status, exc.message)
     pages = meta["pages"]
     page = pages[n - 1] if pages else {}
+    marks = _marks(meta, n)
     return render_template(
         "letters/letter.html",
         letter=meta,
@@ -192,7 +183,8 @@ def _render_page(letter_id: str, raw_n: str | int):
         letter_url=letter_url,
         language_name=language_name,
         country_name=country_name,
-        **_marks(meta, n),
+        **marks,
+        **page_context(meta, marks["q"], marks["ocr"]),  # search within it, correspondents
         **page_citations(meta, n),
     )
 
