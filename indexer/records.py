@@ -222,6 +222,9 @@ class Letter:
     related: list[Related] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    # Values read from the text with too little confidence to set: key -> {"value", and the
+    # provenance's "line", "line_no", "page", "method", "confidence"}; shown to archivists.
+    suggestions: dict[str, dict[str, Any]] = field(default_factory=dict)
     fingerprint: str = ""
     status: str = "published"  # one of STATUSES
     withdrawn: dict[str, str] | None = None  # {"at", "by", "reason"} when withdrawn

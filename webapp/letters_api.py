@@ -101,6 +101,8 @@ def letter_json(meta: dict[str, Any]) -> dict[str, Any]:
             for rows in metadata_fields(meta).values()
             for f in rows
         },
+        # Values read with too little confidence to set, with the line each came from.
+        "suggestions": meta.get("suggestions") or {},
         "related": [_related_json(r) for r in related_letters(meta)],
         "pages": [_page_json(letter_id, p, texts) for p in meta.get("pages") or []],
         "citation": {

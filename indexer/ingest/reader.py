@@ -21,7 +21,7 @@ from . import extract
 from .extract import ocr, reason
 from .extract.text import read_text
 from .extract.words import read_word_file
-from .metadata import extract_metadata
+from .metadata import extract_metadata, is_sure, suggestion
 from .teimerge import has_tei, read_tei_folder
 
 _PAGE_FILE = re.compile(
@@ -171,6 +171,9 @@ def _merge_metadata(letter: Letter) -> None:
     )
     for key, item in found.items():
         if key in given or (key == "date_as_written" and "date" in given):
+            continue
+        if not is_sure(item):  # shown to archivists as a suggestion, never set
+            letter.suggestions[key] = suggestion(item)
             continue
         if key in ("date", "date_as_written", "languages"):
             setattr(letter, key, item.value)

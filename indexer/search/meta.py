@@ -43,6 +43,7 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
             for p in letter.pages
         ],
         "provenance": {k: v.to_dict() for k, v in letter.provenance.items()},
+        "suggestions": letter.suggestions,
         "status": letter.status,
         "withdrawn": letter.withdrawn,
         "changed": letter.changed,

@@ -35,7 +35,7 @@ from .parties import (
     title_case,
 )
 
-__all__ = ["SUGGEST_BELOW", "Found", "extract_metadata"]
+__all__ = ["SUGGEST_BELOW", "Found", "extract_metadata", "is_sure", "suggestion"]
 
 # A value extracted with less confidence than this is a suggestion: shown to archivists with
 # the line it came from, never set on the letter.
@@ -62,6 +62,20 @@ class Found:
 
     value: Any  # DateValue | str | list[str]
     provenance: Provenance
+
+
+def is_sure(found: Found) -> bool:
+    """Is the value sure enough to set? Below SUGGEST_BELOW it is only a suggestion."""
+    confidence = found.provenance.confidence
+    return confidence is None or confidence >= SUGGEST_BELOW
+
+
+def suggestion(found: Found) -> dict[str, Any]:
+    """A value not set, as the record keeps it: the value (dates in ISO form) and where it
+    was read."""
+    value = found.value
+    value = str(value) if not isinstance(value, str | list) else value
+    return {"value": value, **found.provenance.to_dict()}
 
 
 @dataclass(frozen=True)

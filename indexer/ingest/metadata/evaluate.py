@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import SUGGEST_BELOW, extract_metadata
+from .dates import collection_year, letter_date
 from .language import detect_languages
 from .samples import Sample, all_samples
 
@@ -53,9 +54,11 @@ def _outcome(found: object, want: str | None) -> str:
     return "right" if got == want else "wrong"
 
 
-def score(sample: Sample) -> tuple[str, Tally]:
+def score(sample: Sample, year_hint: int | None = None) -> tuple[str, Tally]:
     """The language the row goes under and the sample's counts."""
-    found = extract_metadata(sample.pages, languages=sample.language is None)
+    found = extract_metadata(
+        sample.pages, languages=sample.language is None, year_hint=year_hint
+    )
     language = sample.language
     if language is None:
         langs = found.get("languages")
@@ -76,11 +79,27 @@ def score(sample: Sample) -> tuple[str, Tally]:
 
 def evaluate(samples: Iterable[Sample]) -> dict[tuple[str, str], Tally]:
     """Counts per (source, language)."""
-    rows: dict[tuple[str, str], Tally] = {}
+    by_source: dict[str, list[Sample]] = {}
     for sample in samples:
-        language, tally = score(sample)
-        rows.setdefault((sample.source, language), Tally()).add(tally)
+        by_source.setdefault(sample.source, []).append(sample)
+    rows: dict[tuple[str, str], Tally] = {}
+    for source, letters in by_source.items():
+        hint = source_year(letters)
+        for sample in letters:
+            language, tally = score(sample, hint)
+            rows.setdefault((source, language), Tally()).add(tally)
     return rows
+
+
+def source_year(letters: list[Sample]) -> int | None:
+    """The year a source's letters lie around, from the dates their texts give with four
+    digits: what an archive knows of a collection before reading "25. 6. 23"."""
+    years = []
+    for sample in letters:
+        found = letter_date(sample.pages)
+        if found and found.confidence >= SUGGEST_BELOW and found.value.precision == "day":
+            years.append(found.value.year)
+    return collection_year(years)
 
 
 def _cell(counter: Counter) -> str:
@@ -136,10 +155,13 @@ reads `../shared/corpus` and `../shared/seeds` beside the repository, or the fol
 with `--corpus` and `--seeds`). Extraction reads only each letter's text (the TEI body as
 written, without editorial notes, expansions or corrections, and never the TEI header); the
 truth it is compared with comes from the editions and is described in
-`indexer/ingest/metadata/samples.py`. A "suggested" value fell below the confidence threshold
-({threshold}): it is shown to archivists as a suggestion and not set, so it is neither right
-nor wrong in the index. Each cell: right / wrong / missing / suggested (letters counted).
-The language is the one the edition declares, else the one detected in the text.
+`indexer/ingest/metadata/samples.py`. Years written with two or three digits are read
+against the year the source's letters lie around (the median of the four-digit years their
+texts give, found in a first pass), as an archive would for a collection. A "suggested"
+value fell below the confidence threshold ({threshold}): it is shown to archivists as a
+suggestion and not set, so it is neither right nor wrong in the index. Each cell:
+right / wrong / missing / suggested (letters counted). The language is the one the edition
+declares, else the one detected in the text.
 """
 
 

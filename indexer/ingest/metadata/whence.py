@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .countries import Hit, find_places, tokenize
+from .countries import Hit, find_places, fold, tokenize
 from .gazetteer import Place, resolve
 from .parties import names_organisation, title_case
 
@@ -24,6 +24,7 @@ OFFICE, KNOWN_OFFICE = 0.95, 0.9
 DATELINE, DATELINE_ALTERNATE = 0.9, 0.8  # a place by its own name / by another language's
 ORGANISATION_COUNTRY, ORGANISATION_PLACE = 0.8, 0.75
 LETTERHEAD_PLACE = 0.75  # a line that is only a place, at the top of the letterhead
+LETTERHEAD_LINES = 3
 AMBIGUOUS = 0.6  # a dateline's place whose name is as likely another country's
 LOOSE, HOTEL, NAME_LINE = 0.5, 0.4, 0.3
 # Travellers write on the paper of the hotel they stay at: its letterhead alone does not say
@@ -93,10 +94,8 @@ def _hit_confidence(hit: Hit, text: str, *, name_line: bool) -> float:
         return OFFICE
     if hit.tier == 2:
         return KNOWN_OFFICE
-    if name_line:
-        return NAME_LINE
-    if _HOTEL.search(text):
-        return HOTEL
+    if name_line or _HOTEL.search(text):
+        return NAME_LINE  # "Hotel Bristol", "Hôtel de Russie": a hotel's name, not a place
     if names_organisation(text):
         return ORGANISATION_COUNTRY if hit.tier == 3 else ORGANISATION_PLACE
     return LOOSE
@@ -117,6 +116,7 @@ def candidates(
             conf = _hit_confidence(hit, texts[idx], name_line=False)
             place = " ".join(t.orig for t in hit.tokens) if hit.tier == 4 and hit.is_place else None
             found.append(Whence(hit.code, idx, method, conf, place and title_case(place)))
+    found += _letterhead_places(texts, header)
     if name_line is not None:
         # "Jordan" or "Florence" in the signer's name is a person.
         for hit in find_places(tokenize([(name_line, texts[name_line])])):
@@ -126,6 +126,22 @@ def candidates(
         place = resolve(part)
         if place is not None:
             found.append(_from_dateline(place, idx, texts[idx]))
+    return found
+
+
+def _letterhead_places(texts: Sequence[str], header: Sequence[int]) -> list[Whence]:
+    """A line at the top of the letterhead that is only a place ("ZÜRICH."); under a hotel's
+    name it is the hotel's town, only a suggestion."""
+    hotel = any(_HOTEL.search(texts[i]) for i in header)
+    found = []
+    for i in header[:LETTERHEAD_LINES]:
+        text = texts[i].strip(" .,;:!")
+        place = resolve(text) if len(text.split()) <= 3 else None
+        if place is None or fold(place.name) != fold(text):
+            continue
+        conf = HOTEL if hotel else AMBIGUOUS if place.ambiguous else LETTERHEAD_PLACE
+        name = title_case(place.name) if place.geonameid else None
+        found.append(Whence(place.code, i, "letterhead", conf, name, place.ref))
     return found
 
 
