@@ -200,7 +200,7 @@ def test_the_sample_pakistan_letters_have_no_other_letter_between_their_correspo
         page = fetch(live_server, f"/letters/{letter_id}")
         found = context(page)
         assert (found["previous"], found["next"], found["reply"]) == (None, None, None)
-        assert found["all_text"] == f"All 1 letter between {sender} and {GOOSE}"
+        assert found["all_text"] == f"All letters between {sender} and {GOOSE} (1)"
         assert "No earlier letter between them" in page.one("li", class_="corr-prev").text
         query = parse_qs(urlsplit(found["all"]).query)
         assert query == {
@@ -220,7 +220,7 @@ def test_previous_and_next_letters_between_the_same_two_either_way(corr_server):
     assert found["previous"] == "/letters/2009-01-30-hrw-to-mofa"
     assert found["next"] == "/letters/2009-03-02-hrw-reply"
     assert found["reply"] is None
-    assert found["all_text"] == f"All 3 letters between {SHAMI} and {GOOSE}"
+    assert found["all_text"] == f"All letters between {SHAMI} and {GOOSE} (3)"
     assert hit_ids_of(corr_server, found["all"]) == [
         "2009-01-30-hrw-to-mofa",
         PK_MOFA,
@@ -230,7 +230,7 @@ def test_previous_and_next_letters_between_the_same_two_either_way(corr_server):
     first = context(fetch(corr_server, "/letters/2009-01-30-hrw-to-mofa"))
     assert (first["previous"], first["next"]) == (None, f"/letters/{PK_MOFA}")
     # The pair is named in the order of this letter: its sender first.
-    assert first["all_text"] == f"All 3 letters between {GOOSE} and {SHAMI}"
+    assert first["all_text"] == f"All letters between {GOOSE} and {SHAMI} (3)"
 
     reply_page = fetch(corr_server, "/letters/2009-03-02-hrw-reply")
     reply = context(reply_page)
