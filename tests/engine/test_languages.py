@@ -34,11 +34,11 @@ LETTERS = {
     ),
     "de-no-article": (["Briefe aus Wien, Rom und Neapel."], {"languages": ["de"]}),
     "fr-lettre": (
-        ["Je vous envoie cette lettre par le courrier de demain, avec mes salutations."],
+        ["Je vous envoie cette lettre par le courrier de demain, pour l'université."],
         {"languages": ["fr"]},
     ),
     "es-carta": (
-        ["Le escribo esta carta desde Lima para darle las gracias por su visita."],
+        ["Le escribo esta carta desde Lima para darle las gracias por su acción."],
         {"languages": ["es"]},
     ),
     "it-lettere": (
@@ -83,6 +83,9 @@ def languages(small_index):
         ("Hauses", "de-haeuser"),
         ("Brief", "de-detected"),  # the language detected when not given
         ("lettres", "fr-lettre"),
+        ("universites", "fr-lettre"),  # accents ignored, as everywhere
+        ("Hauser", "de-haeuser"),
+        ("acciones", "es-carta"),
         ("cartas", "es-carta"),
         ("carta", "pt-cartas"),
         ("notizia", "it-lettere"),
