@@ -149,3 +149,23 @@ def test_suggestions_are_in_the_api_and_shown_to_archivists_not_set(served):
     sign_in(served)
     page = served.get("/letters/hotel").get_data(as_text=True)
     assert "Suggested: sender country AT (from ‘WIEN’" in page
+
+
+@pytest.mark.parametrize(
+    ("head", "code", "place"),
+    [
+        ("Den Haag, Zondag", "NL", "Den Haag"),
+        ("Bern – Montags", "CH", "Bern"),
+        ("Amst.\n2 nov.", "NL", "Amst"),
+    ],
+)
+def test_a_dateline_with_the_weekday_or_a_city_cut_short_names_the_place(head, code, place):
+    found = extract_metadata([_letter(head)], languages=False)
+    assert _sure(found, "sender.country") == code
+    assert found["sender.place"].value == place
+
+
+def test_a_cut_short_name_must_stand_for_one_large_city():
+    assert resolve("Amst.").code == "NL"
+    assert resolve("Jos.") is None  # too short to tell from a name
+    assert resolve("Ams.") is None  # too short: several cities begin so

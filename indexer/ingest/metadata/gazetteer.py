@@ -111,6 +111,29 @@ def _places() -> dict[tuple[str, ...], _Entry]:
     return table
 
 
+ABBREVIATED_MIN_POPULATION = 100_000  # "Amst." may stand for a city everyone knows
+_ABBREVIATED_MIN_LETTERS = 4  # "Jos." is too short to tell a place from a name
+
+
+@cache
+def _big_places() -> list[tuple[str, _Entry]]:
+    """The own names of large places, for expanding a written abbreviation."""
+    return sorted(
+        (" ".join(key), entry)
+        for key, entry in _places().items()
+        if entry.own and entry.weight >= ABBREVIATED_MIN_POPULATION
+    )
+
+
+def _abbreviation(word: str) -> _Entry | None:
+    """The one large place whose name "Amst." or "Phila." begins, or None."""
+    stem = fold(word.rstrip("."))
+    if len(stem) < _ABBREVIATED_MIN_LETTERS or not stem.isalpha():
+        return None
+    found = {e.geonameid: e for name, e in _big_places() if name.startswith(stem)}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 @cache
 def _states() -> dict[tuple[str, ...], str]:
     import us
@@ -204,4 +227,9 @@ def _best_run(words: list[str]) -> Place | None:
         place = _lookup(key, name) or _lookup(tuple(_old_spelling(k) for k in key), name)
         if place:
             return place
+    if len(words) == 1 and words[0].endswith("."):
+        found = _abbreviation(words[0])
+        if found is not None:
+            ambiguous = found.rival >= found.weight * _AMBIGUOUS_SHARE
+            return Place(words[0].rstrip("."), found.code, found.geonameid, False, ambiguous)
     return None

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .countries import Hit, find_places, fold, tokenize
+from .dates.months import is_weekday
 from .gazetteer import Place, resolve
 from .parties import names_organisation, title_case
 
@@ -49,6 +50,9 @@ _DATE_START = re.compile(
 )
 _SHORT_PLACE = re.compile(rf"^(?P<place>[^\W\d_][^\d]{{1,40}}?)[\s,]*(?:{_FILLER})?$")
 _PLACE_WORDS = 4  # a dateline's place is a few words at most
+_PLACE_WEEKDAY = re.compile(
+    r"^(?P<place>[^\W\d_][^\d,–/-]{1,40}?)\s*[,–/-]\s*(?P<day>[^\W\d_]+)\W*$"
+)
 
 
 def _short_place(lines: Sequence[tuple[int, str]], k: int) -> str | None:
@@ -62,7 +66,19 @@ def _short_place(lines: Sequence[tuple[int, str]], k: int) -> str | None:
     below = lines[k + 1][1].strip(" ,;:–-")  # "Aarau" / ", den 18 April 1868."
     if k + 2 < len(lines) and re.fullmatch(_FILLER.rstrip("?"), below + " "):
         below = below + " " + lines[k + 2][1].strip()  # "Bonn" / "d." / "8 9ten Septbr. 38"
-    return m["place"] if _DATE_START.match(below) else None
+    return m["place"] if _DATE_START.match(below) or _weekday_first(below) else None
+
+
+def _weekday_first(text: str) -> bool:
+    """ "Dinsdag", "Montags, den 3.": a line that starts with the day of the week."""
+    first = re.match(r"[^\W\d_]+", text)
+    return bool(first) and any(is_weekday(w) for w in (first[0], first[0][:-1]))
+
+
+def _place_then_weekday(text: str) -> str | None:
+    """ "Bern – Montags", "Den Haag, Zondag": a dateline that gives the day of the week only."""
+    m = _PLACE_WEEKDAY.match(text)
+    return m["place"] if m and _weekday_first(m["day"]) else None
 
 
 def dateline_place(lines: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
@@ -71,7 +87,7 @@ def dateline_place(lines: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
     for k, (idx, text) in enumerate(lines):
         m = _DATELINE.match(text.strip())
         part = m["place"] if m and len(m["place"].split()) <= _PLACE_WORDS else None
-        part = part or _short_place(lines, k)
+        part = part or _place_then_weekday(text.strip()) or _short_place(lines, k)
         if part and resolve(part):
             return idx, part
     return None
