@@ -76,7 +76,13 @@ def test_api_facets_have_values_labels_counts_and_selection(live_server):
         assert set(item) >= {"value", "label", "count", "selected"}
         assert re.fullmatch(r"[A-Z]{2}", item["value"])
     countries = {v["value"]: v for v in facets["sender_country"]}
-    assert countries["PK"] == {"value": "PK", "label": "Pakistan", "count": 2, "selected": True}
+    assert countries["PK"] == {
+        "value": "PK",
+        "label": "Pakistan",
+        "count": 2,
+        "selected": True,
+        "excluded": False,
+    }
     assert countries["PE"]["count"] == 1 and not countries["PE"]["selected"]
     for item in facets["year"]:
         assert set(item) >= {"value", "count", "selected"}

@@ -16,6 +16,8 @@ SORTS = ("relevance", "date", "-date")
 class SearchRequest:
     q: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)  # facet param -> values
+    # facet param -> values a letter must not have (any one leaves it out)
+    exclude: dict[str, list[str]] = field(default_factory=dict)
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevance"
@@ -44,16 +46,29 @@ class SearchRequest:
                         f"{name.replace('date_', '')}={value!r} is not a date; "
                         "accepted: YYYY, YYYY-MM or YYYY-MM-DD"
                     ) from None
-        for param, values in self.filters.items():
-            facet = FACET_BY_PARAM.get(param)
-            if facet is None:
+        self.filters = {p: _clean(p, values) for p, values in self.filters.items()}
+        # Canonical, as a permalink keeps it: values as indexed, no repeats, none empty.
+        self.exclude = {p: _clean(p, v, f"-{p}") for p, v in self.exclude.items() if v}
+        for param, values in self.exclude.items():
+            both = set(values) & set(self.filters.get(param, ()))
+            if both:
                 raise QueryError(
-                    f"{param!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}"
+                    f"{param}={sorted(both)[0]!r} is both selected and excluded; "
+                    "accepted: one or the other"
                 )
-            clean = []
-            for v in values:
-                norm = facet.normalise(v)
-                if not norm:
-                    raise QueryError(f"{param}={v!r} is not a known {facet.name.replace('_', ' ')}")
-                clean.append(norm)
-            self.filters[param] = clean
+
+
+def _clean(param: str, values: list[str], written: str = "") -> list[str]:
+    """A filter's values as indexed, repeats dropped, or QueryError naming the bad one as
+    `written` (an exclusion: -country)."""
+    facet = FACET_BY_PARAM.get(param)
+    written = written or param
+    if facet is None:
+        raise QueryError(f"{written!r} is not a filter; accepted: {', '.join(FACET_BY_PARAM)}")
+    clean = []
+    for v in values:
+        norm = facet.normalise(v)
+        if not norm:
+            raise QueryError(f"{written}={v!r} is not a known {facet.name.replace('_', ' ')}")
+        clean.append(norm)
+    return list(dict.fromkeys(clean))

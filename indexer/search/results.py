@@ -16,6 +16,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    excluded: bool = False  # in the request's exclusions (SearchRequest.exclude)
 
 
 @dataclass

@@ -49,10 +49,11 @@ def hit_json(hit: Hit, url: str | None = None) -> dict[str, Any]:
 
 
 def request_json(req: SearchRequest) -> dict[str, Any]:
-    """The search's state: query, filters, date range, sort."""
+    """The search's state: query, filters, excluded values, date range, sort."""
     return {
         "query": req.q,
         "filters": {k: v for k, v in req.filters.items() if v},
+        "exclude": {k: v for k, v in req.exclude.items() if v},
         "from": req.date_from,
         "to": req.date_to,
         "sort": req.sort,
@@ -73,7 +74,13 @@ def result_json(
         "hits": [hit_json(h, letter_url(h.id) if letter_url else None) for h in result.hits],
         "facets": {
             name: [
-                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                {
+                    "value": v.value,
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "excluded": v.excluded,
+                }
                 for v in values
             ]
             for name, values in result.facets.items()

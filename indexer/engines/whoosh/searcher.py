@@ -148,15 +148,22 @@ class LetterSearch:
     ) -> tuple[set[int], set[int] | None, dict[str, set[int]]]:
         """What a request matches: the query's letters (those the public may see, unless
         the request is an archivist's), the public letters (None for archivists), and the
-        letters of each filter (facet param or "date")."""
+        letters of each filter (facet param, its selections less its exclusions, or "date")."""
         base = docs(s, arrays, for_matching(q), clock)
         visible = None if req.unpublished else arrays.published()
         if visible is not None:
             base = base & visible
         sets: dict[str, set[int]] = {}
-        for param, values in req.filters.items():
-            if values:
-                sets[param] = docs(s, arrays, filter_query(FACET_BY_PARAM[param], values), clock)
+        for param in dict.fromkeys([*req.filters, *req.exclude]):
+            facet = FACET_BY_PARAM[param]
+            keep, drop = req.filters.get(param), req.exclude.get(param)
+            if keep or drop:
+                # One set per facet (its selections less its exclusions), so a facet is
+                # counted without both.
+                found = docs(s, arrays, filter_query(facet, keep), clock) if keep else arrays.all()
+                if drop:
+                    found = found - docs(s, arrays, filter_query(facet, drop), clock)
+                sets[param] = found
         if req.date_from or req.date_to:
             sets["date"] = arrays.date_set(req.date_from, req.date_to)
         return base, visible, sets
@@ -209,10 +216,15 @@ class LetterSearch:
             ranked = sorted(counts)
         else:
             ranked = sorted(counts, key=lambda v: (-counts[v], label(v).lower()))
-            # The long tail (thousands of recipients) is not worth sending; selected stay.
+            # The long tail (thousands of recipients) is not worth sending; selected and
+            # excluded values stay.
             ranked = ranked[:FACET_LIMIT]
-        ranked += sorted(v for v in selected if v not in ranked)
-        return [FacetValue(v, label(v), counts.get(v, 0), v in selected) for v in ranked]
+        excluded = set(req.exclude.get(facet.param, []))
+        ranked += sorted(v for v in selected | excluded if v not in ranked)
+        return [
+            FacetValue(v, label(v), counts.get(v, 0), v in selected, v in excluded)
+            for v in ranked
+        ]
 
     @staticmethod
     def _hit(s, docnum: int, score: float | None, marks: WordMarks, clock: Deadline) -> Hit:
