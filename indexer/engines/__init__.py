@@ -43,6 +43,9 @@ class EngineConfig:
     name: str | None = None  # None: $MISSIVE_ENGINE, else the default engine
     deadline: float | None = None  # seconds one search may run (None: no limit)
     budget: int | None = EXPANSION_BUDGET  # words a query's wildcards may stand for (None: any)
+    # A remote engine's servers and collection (None: its own environment variables).
+    url: str | None = None
+    collection: str | None = None
 
 
 @cache

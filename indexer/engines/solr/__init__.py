@@ -1,0 +1,26 @@
+"""The Solr engine: Missive's letters in a collection of a SolrCloud.
+
+- `configset/`: the schema and collection settings Solr is given; `collections`: the
+  alias, the collections behind it, SCHEMA_VERSION; `setup`: `python -m indexer
+  solr-setup`.
+- `client`: Solr's JSON API over HTTP, across nodes, with retries; `documents`: a Letter
+  as a Solr document; `analysis`: words as the configset reads them.
+- `translate`: the query tree as an escaped query string, wildcard and fuzzy terms
+  expanded within the budget; `searching`: the read side; `marks`: which words of a text
+  a query matched; `engine`: the Engine protocol over all of it.
+"""
+
+from __future__ import annotations
+
+from .. import EngineConfig
+from .collections import SCHEMA_VERSION
+from .engine import FEATURES, SolrEngine
+
+
+def open(config: EngineConfig) -> SolrEngine:  # noqa: A001 - the engines' entry point
+    """Open the Solr engine ($MISSIVE_SOLR_URL, $MISSIVE_SOLR_COLLECTION); nothing is asked
+    of Solr until it is used."""
+    return SolrEngine(config)
+
+
+__all__ = ["FEATURES", "SCHEMA_VERSION", "SolrEngine", "open"]

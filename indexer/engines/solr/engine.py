@@ -1,0 +1,234 @@
+"""The Solr engine: the Engine protocol over a collection of a SolrCloud, served through
+an alias (collections.py), searched by searching.py.
+
+Writes: a writer's changes are sent when its block ends (up to BUFFERED letters; a larger
+block streams in batches as it goes, so only its last batch waits for the end) and made
+visible by a soft commit: Solr's transaction log on every replica keeps them through a
+crash. A rebuild streams into a new collection, commits it hard and then moves the alias,
+so the old collection serves until the new one is complete. The skip records of the last
+build live in the collection itself, in one document that is no letter.
+
+Configuration: MISSIVE_SOLR_URL (node URLs, comma-separated) and MISSIVE_SOLR_COLLECTION
+(the alias; default `missive-` and 8 hex digits of the local index folder's path, so two
+Missive instances never share a collection by accident). The local index folder holds
+only the write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ...archive.lock import WRITE_TIMEOUT, write_lock
+from ...records import Letter
+from ...search.request import SearchRequest
+from ...search.results import Hit, Ordered, SearchResult
+from .. import EngineConfig
+from ..base import Engine, Failure, Features, IndexMissing, Marks, Skips, Writer
+from .client import SolrClient, SolrUnavailable
+from .collections import DEFAULT_REPLICAS, DEFAULT_SHARDS, Collections
+from .documents import SKIPS_ID, SYSTEM_STATUS, skips_document, to_document
+from .searching import Searching
+from .translate import quoted
+
+FEATURES = Features(name="solr", parallel_build=False, local_files=False)
+DEFAULT_URL = "http://127.0.0.1:8983/solr"
+BATCH = 500  # letters per update request
+BUFFERED = 2000  # letters a writer() block keeps until its end
+
+
+def alias_for(config: EngineConfig) -> str:
+    """The collection alias: the configuration's, $MISSIVE_SOLR_COLLECTION, or one made
+    from the index folder's path."""
+    chosen = config.collection or os.environ.get("MISSIVE_SOLR_COLLECTION", "").strip()
+    if chosen:
+        return chosen
+    digest = hashlib.sha1(str(config.index.resolve()).encode("utf-8")).hexdigest()[:8]
+    return f"missive-{digest}"
+
+
+def urls_for(config: EngineConfig) -> list[str]:
+    chosen = config.url or os.environ.get("MISSIVE_SOLR_URL", "").strip() or DEFAULT_URL
+    return [u.strip() for u in chosen.split(",") if u.strip()]
+
+
+class SolrWriter(Writer):
+    """Changes to one collection: letters and deletions in batches, skips at the end."""
+
+    def __init__(self, engine: SolrEngine, collection: str, *, stream: bool):
+        self.engine = engine
+        self.collection = collection
+        self.stream = stream  # send each batch as it fills (a rebuild's new collection)
+        self.pending: list[dict[str, Any] | str] = []  # documents, or ids to delete
+        self.sent = False
+        self.skipped: tuple[Skips, set[str] | None] | None = None
+
+    def replace(self, letter: Letter) -> None:
+        self.pending.append(to_document(letter))
+        self._maybe_send()
+
+    def delete(self, letter_id: str) -> None:
+        self.pending.append(letter_id)
+        self._maybe_send()
+
+    def record_skips(self, failed: Skips, *, read: Iterable[str] | None = None) -> None:
+        self.skipped = (dict(failed), None if read is None else set(read))
+
+    def _maybe_send(self) -> None:
+        limit = BATCH if self.stream else BUFFERED
+        if len(self.pending) >= limit:
+            self.send()
+
+    def send(self) -> None:
+        """Send what is pending, in order: runs of documents, then runs of deletions."""
+        run: list = []
+        for item in self.pending + [None]:
+            if run and (item is None or isinstance(item, str) != isinstance(run[0], str)
+                        or len(run) >= BATCH):
+                body = {"delete": run} if isinstance(run[0], str) else run
+                self.engine.update(self.collection, body)
+                self.sent = True
+                run = []
+            if item is not None:
+                run.append(item)
+        self.pending = []
+
+    def finish(self, old_skips: Skips) -> None:
+        if self.skipped is not None:
+            failed, read = self.skipped
+            skips = failed if read is None else {
+                k: v for k, v in old_skips.items() if k not in read
+            } | failed
+            self.pending.append(skips_document(skips))
+        self.send()
+
+
+class SolrEngine(Engine):
+    features = FEATURES
+
+    def __init__(self, config: EngineConfig):
+        self.config = config
+        self.client = SolrClient(urls_for(config))
+        self.collections = Collections(self.client, alias_for(config))
+        self.searching = Searching(self.client, self._served, deadline=config.deadline,
+                                   budget=config.budget)
+
+    def _served(self) -> str:
+        """The alias, when it points at a collection; IndexMissing when it does not yet."""
+        if self.collections.current() is None:
+            raise IndexMissing(
+                f"Solr has no collection {self.collections.alias} yet; run "
+                "`python -m indexer solr-setup`, then `python -m indexer build`"
+            )
+        return self.collections.alias
+
+    def update(self, collection: str, body: Any, **params: Any) -> None:
+        self.client.request(f"/{collection}/update", params, body, write=True)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_lock(self, *, timeout: float = WRITE_TIMEOUT):
+        return write_lock(self.config.index, timeout=timeout)
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        served = self._served()
+        old = self.skips()
+        w = SolrWriter(self, served, stream=False)
+        yield w
+        w.finish(old)
+        self.update(served, [], softCommit="true")
+        self.searching.forget()
+
+    @contextmanager
+    def rebuild(self, *, procs: int = 1) -> Iterator[Writer]:
+        old = self.collections.current()
+        shape = self.collections.shape(old) if old else (DEFAULT_SHARDS, DEFAULT_REPLICAS)
+        new = self.collections.create(*shape)
+        try:
+            w = SolrWriter(self, new, stream=True)
+            yield w
+            w.finish({})
+            self.update(new, [], commit="true")
+            self.collections.serve(new)
+        except BaseException:
+            self.collections.delete(new)
+            raise
+        if old and old != new:
+            self.collections.delete(old)
+        self.searching.forget()
+
+    def fingerprints(self) -> dict[str, str]:
+        self._served()
+        docs = self.searching.every("id,fingerprint", [self.searching.visibility(True)])
+        return {d["id"]: d.get("fingerprint", "") for d in docs}
+
+    def failures(self) -> dict[str, list[Failure]]:
+        self._served()
+        docs = self.searching.every("id,failures", ["failed:yes"])
+        return {
+            d["id"]: [(int(n), str(step), str(why)) for n, step, why in json.loads(d["failures"])]
+            for d in docs
+            if d.get("failures")
+        }
+
+    def skips(self) -> Skips:
+        found = self.searching.select({"q": "{!term f=id v=$id}", "id": SKIPS_ID,
+                                       "fq": f"status:{SYSTEM_STATUS}", "fl": "meta"})
+        docs = found["response"]["docs"]
+        return json.loads(docs[0]["meta"]) if docs else {}
+
+    def damaged(self) -> str | None:
+        try:
+            return self.collections.problem()
+        except SolrUnavailable as exc:
+            return str(exc)
+
+    def remove_leftovers(self) -> list[str]:
+        current = self.collections.current()
+        if current is None:
+            return []  # none is served: a build may be starting
+        left = [n for n in self.collections.names() if n != current]
+        for name in left:
+            self.collections.delete(name)
+        return left
+
+    # -- searching -------------------------------------------------------------------------
+    def search(self, req: SearchRequest) -> SearchResult:
+        return self.searching.search(req)
+
+    def ordered(self, req: SearchRequest, limit: int) -> Ordered:
+        return self.searching.ordered(req, limit)
+
+    def hits(
+        self, letters: list[tuple[str, float | None]], marks: Marks, *, unpublished: bool = False
+    ) -> list[Hit]:
+        return self.searching.hits(letters, marks, unpublished=unpublished)
+
+    def marks(self, q: str, *, ocr: bool = False) -> Marks:
+        return self.searching.marks(q, ocr=ocr)
+
+    def get(self, letter_id: str) -> dict[str, Any] | None:
+        return self.searching.get(letter_id)
+
+    def ids(self, *, status: str | None = None) -> list[str]:
+        fq = [f"status:{quoted(status)}"] if status else [self.searching.visibility(True)]
+        return [d["id"] for d in self.searching.every("id", fq)]
+
+    def more_like_this(self, letter_id: str, *, limit: int = 5) -> list[dict[str, Any]]:
+        return self.searching.more_like_this(letter_id, limit)
+
+    def stats(self) -> dict[str, Any]:
+        return self.searching.stats()
+
+    def vocabulary(self, field: str = "text") -> list[str]:
+        return self.searching.vocabulary(field)
+
+    def close(self) -> None:
+        self.searching.forget()
+
+    def refresh(self) -> None:
+        self.searching.forget()

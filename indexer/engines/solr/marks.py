@@ -1,0 +1,35 @@
+"""The words of a text a query matched, read the way the configset reads words: a word is
+marked when its folded form is one a wildcard or fuzzy term stood for, or its indexed
+form in one of the query's analyses is one of the query's ("Häuser" for "Haus" in German).
+Snippets are then cut by Missive's own snippets.py from the stored pages, so they carry
+their page numbers and are escaped the same way on every engine."""
+
+from __future__ import annotations
+
+from .analysis import WORD, fold, stem
+from .translate import MarkTerms
+
+
+class SolrMarks:
+    """Marks (indexer.engines.base) for the Solr engine."""
+
+    def __init__(self, terms: MarkTerms | None = None):
+        terms = terms or MarkTerms()
+        self.stems = set(terms.stems)
+        self.words = set(terms.words)
+        self.keys = sorted({k for k, _ in self.stems})
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.words)
+
+    def __repr__(self) -> str:
+        return f"SolrMarks(stems={sorted(self.stems)}, words={sorted(self.words)})"
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if not self:
+            return []
+        hits = set()
+        for word in set(WORD.findall(text)):
+            if fold(word) in self.words or any((k, stem(k, word)) in self.stems for k in self.keys):
+                hits.add(word)
+        return [(m.start(), m.end()) for m in WORD.finditer(text) if m.group() in hits]

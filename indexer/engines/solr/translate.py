@@ -1,0 +1,331 @@
+"""A Missive query tree (indexer.search.querytree) as a query string for Solr's standard
+(lucene) parser, with every word the user typed escaped: user text never reaches Solr as
+syntax.
+
+Words are cut as the configset cuts them (analysis.words) and sent one by one, so a word
+that splits ("co-chair") becomes a phrase of its parts; Solr's field analyzers then fold
+and stem them. The tree is translated once per analysis the collection holds ("en",
+"de", ..., "_"), each branch limited to the letters indexed in it (`stemmed_as`), as the
+Whoosh engine matches a query in each language. Wildcard and fuzzy terms are expanded
+here against the field's words (the terms component), within the same budget as every
+engine (EXPANSION_BUDGET, QueryTooBroad). The parser runs with q.op=OR: AND is written out
+as `+` on each part, NOT as `(*:* -part)` so that it also holds alone or in a group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ...records import ymd
+from ...search.errors import QueryError, QueryTooBroad
+from ...search.querytree import (
+    VALUE_FIELDS,
+    And,
+    DateRange,
+    Everything,
+    Fuzzy,
+    Id,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    Wildcard,
+    Year,
+)
+from . import analysis
+from .analysis import ENGLISH, UNSTEMMED
+
+EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
+TITLE_BOOST = 2.0
+NOTES_BOOST = 0.5
+NOTHING = "(-*:*)"  # matches no letter (a wildcard that stands for no word)
+EVERYTHING = "*:*"
+_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/ ])')
+
+# Words of the collection a field holds, for wildcard and fuzzy expansion.
+Vocabulary = Callable[[str], list[str]]
+
+
+def escape(text: str) -> str:
+    """`text` as one literal term of the lucene syntax."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def quoted(text: str) -> str:
+    """`text` as a quoted literal (a phrase, or a value with spaces)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def text_field(k: str) -> str:
+    return {ENGLISH: "content", UNSTEMMED: "exact"}.get(k, f"content_{k}")
+
+
+def title_field(k: str) -> str:
+    return {ENGLISH: "title", UNSTEMMED: "title_exact"}.get(k, f"title_{k}")
+
+
+# Where a wildcard or fuzzy term of a field looks for its words (unstemmed fields).
+EXPANDED_FIELDS = {
+    None: ("exact", "title_exact", "readings", "notes"),
+    "text": ("exact",),
+    "title": ("title_exact",),
+    "sender": ("sender",),
+    "recipient": ("recipient",),
+    "place": ("place",),
+}
+
+
+@dataclass
+class MarkTerms:
+    """What a query matched, for marks: (analysis, indexed form) of its words, and the
+    folded words its wildcard and fuzzy terms stand for."""
+
+    stems: set[tuple[str, str]] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+
+class Expansion:
+    """Wildcard and fuzzy terms looked up once per search and counted against a budget."""
+
+    def __init__(self, vocabulary: Vocabulary, budget: int | None):
+        self.vocabulary = vocabulary
+        self.budget = budget
+        self.spent: list[tuple[str, int]] = []
+        self.done: dict[tuple, list[str]] = {}
+
+    def words(self, node: Wildcard | Fuzzy | Term, fields: tuple[str, ...], typed: str,
+              match: Callable[[list[str]], list[str]]) -> list[str]:
+        memo = (node, fields)
+        if memo in self.done:
+            return self.done[memo]
+        pool = sorted(set().union(*(self.vocabulary(f) for f in fields)))
+        found = match(pool)
+        if len(found) > EXPANSION_LIMIT:
+            raise QueryTooBroad(
+                f"'{typed}' matches more than {EXPANSION_LIMIT:,} different words; "
+                "add more letters before the * or ?"
+            )
+        self.spent.append((typed, len(found)))
+        total = sum(n for _, n in self.spent)
+        if self.budget is not None and total > self.budget:
+            counted = ", ".join(f"{t} {n:,}" for t, n in self.spent[:8])
+            more = ", ..." if len(self.spent) > 8 else ""
+            raise QueryTooBroad(
+                f"the query is too broad: its wildcard and fuzzy terms stand for {total:,} "
+                f"or more different words together ({counted}{more}); the limit is "
+                f"{self.budget:,} words per search; use fewer wildcards, or more letters "
+                "before each * (munition* rather than m*)"
+            )
+        self.done[memo] = found
+        return found
+
+
+def pattern_words(pattern: str) -> Callable[[list[str]], list[str]]:
+    rx = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    )
+    return lambda pool: [w for w in pool if rx.fullmatch(w)]
+
+
+def fuzzy_words(text: str, distance: int, prefix: int) -> Callable[[list[str]], list[str]]:
+    """Words within `distance` edits (optimal string alignment: a swap of neighbours is
+    one edit, as in the Whoosh engine) sharing the first `prefix` letters."""
+    start = text[:prefix]
+
+    def match(pool: list[str]) -> list[str]:
+        near = process.extract(text, pool, scorer=OSA.distance, score_cutoff=distance,
+                               limit=None)
+        return sorted(w for w, _, _ in near if w.startswith(start))
+
+    return match
+
+
+def any_of_words(fieldname: str, words: list[str], boost: float = 1.0) -> str:
+    if not words:
+        return NOTHING
+    inner = " OR ".join(escape(w) for w in words)
+    return f"{fieldname}:({inner})" + (f"^{boost:g}" if boost != 1.0 else "")
+
+
+class Translation:
+    """The tree in one analysis `k`; `marks` gathers what its positive words match."""
+
+    def __init__(self, k: str, expansion: Expansion, marks: MarkTerms, *, ocr: bool):
+        self.k = k
+        self.expansion = expansion
+        self.marks = marks
+        self.ocr = ocr
+        self.stops = analysis.stop_words(k)
+
+    def fields(self, name: str | None) -> tuple[tuple[str, float], ...]:
+        if name is None:
+            return ((text_field(self.k), 1.0), (title_field(self.k), TITLE_BOOST),
+                    ("readings", 1.0), ("notes", NOTES_BOOST))
+        if name == "text":
+            return ((text_field(self.k), 1.0),)
+        if name == "title":
+            return ((title_field(self.k), 1.0),)
+        return ((name, 1.0),)
+
+    def node(self, n: Node, negated: bool = False) -> str | None:
+        if isinstance(n, And):
+            parts = [p for p in (self.node(x, negated) for x in self.without_stops(n.parts)) if p]
+            return "(" + " ".join(f"+{p}" for p in parts) + ")" if parts else None
+        if isinstance(n, Or):
+            parts = [p for p in (self.node(x, negated) for x in n.parts) if p]
+            return "(" + " ".join(parts) + ")" if parts else None
+        if isinstance(n, Not):
+            inner = self.node(n.part, not negated)
+            return f"({EVERYTHING} -{inner})" if inner else None
+        if isinstance(n, Term):
+            return self.term(n, negated)
+        if isinstance(n, Phrase):
+            return self.phrase(n, negated)
+        if isinstance(n, Wildcard | Fuzzy):
+            return self.expanded(n, negated)
+        if isinstance(n, DateRange):
+            return date_query(n)
+        if isinstance(n, Year):
+            return f"years:{int(n.year)}"
+        if isinstance(n, Id):
+            return f"id:{quoted(n.value)}"
+        if isinstance(n, Everything):
+            return EVERYTHING
+        raise TypeError(f"not a query tree node: {n!r}")
+
+    def without_stops(self, parts: tuple[Node, ...]) -> tuple[Node, ...]:
+        """An AND's parts less the bare words that are stop words here, if others remain."""
+
+        def stop(p: Node) -> bool:
+            return (isinstance(p, Term) and p.field in (None, "text", "title")
+                    and p.text.lower() in self.stops)
+
+        kept = tuple(p for p in parts if not stop(p))
+        return kept or parts
+
+    def mark(self, words: list[str], fieldname: str | None, negated: bool) -> None:
+        if negated or fieldname not in (None, "text", "title"):
+            return
+        for w in words:
+            self.marks.stems.add((self.k, analysis.stem(self.k, w)))
+
+    def either(self, made: list[str]) -> str | None:
+        made = [m for m in made if m]
+        if not made:
+            return None
+        return made[0] if len(made) == 1 else "(" + " ".join(made) + ")"
+
+    def term(self, n: Term, negated: bool) -> str | None:
+        if n.field in VALUE_FIELDS:
+            return f"{n.field}:{quoted(n.text)}"
+        words = analysis.words(n.text)
+        if not words:
+            return None
+        self.mark(words, n.field, negated)
+        made = []
+        for fieldname, boost in self.fields(n.field):
+            body = escape(words[0]) if len(words) == 1 else quoted(" ".join(words))
+            made.append(f"{fieldname}:{body}" + (f"^{boost:g}" if boost != 1.0 else ""))
+        if self.ocr and n.field in (None, "text") and len(words) == 1:
+            made.append(self.ocr_twin(n, words[0], negated))
+        return self.either(made)
+
+    def ocr_twin(self, n: Term, word: str, negated: bool) -> str:
+        """Words within a small edit distance of a word of the text (OCR slips)."""
+        folded = analysis.fold(word)
+        size = len(folded)
+        distance = 0 if size <= 3 else 1 if size <= 6 else 2
+        found = self.expansion.words(
+            n, ("exact",), folded, fuzzy_words(folded, distance, 1)
+        )
+        if not negated:
+            self.marks.words.update(found)
+        return any_of_words("exact", found, 0.8)
+
+    def phrase(self, n: Phrase, negated: bool) -> str | None:
+        words = analysis.words(" ".join(n.words))
+        if not words:
+            return None
+        self.mark(words, n.field, negated)
+        # Missive's slop 1 is the words side by side; n: each within n positions of the
+        # last (Lucene counts the moves of all the words together).
+        slop = (n.slop - 1) * max(1, len(words) - 1)
+        tail = f"~{slop}" if slop else ""
+        made = []
+        for fieldname, boost in self.fields(n.field):
+            made.append(f"{fieldname}:{quoted(' '.join(words))}{tail}"
+                        + (f"^{boost:g}" if boost != 1.0 else ""))
+        return self.either(made)
+
+    def expanded(self, n: Wildcard | Fuzzy, negated: bool) -> str:
+        if n.field in ("id", *VALUE_FIELDS) and isinstance(n, Wildcard):
+            # Ids and values: Solr's own wildcard over the values as given.
+            return f"{n.field}:" + "".join(
+                c if c in "*?" else escape(c) for c in n.pattern
+            )
+        if isinstance(n, Wildcard):
+            pattern = analysis.fold(n.pattern)
+            if not pattern.strip("*?"):
+                raise QueryError("a wildcard needs at least one letter, e.g. munition*")
+            typed, match = n.pattern, pattern_words(pattern)
+        else:
+            text = analysis.fold(n.text)
+            typed, match = str(n), fuzzy_words(text, n.distance, n.prefix)
+        sources = EXPANDED_FIELDS.get(n.field)
+        if sources is None:
+            raise QueryError(f"{n.field}: takes no wildcard or fuzzy term; accepted in the "
+                             "text, title, sender, recipient and place")
+        found = self.expansion.words(n, sources, typed, match)
+        if not negated and n.field in (None, "text", "title"):
+            self.marks.words.update(found)
+        boosts = {"title_exact": TITLE_BOOST, "notes": NOTES_BOOST} if n.field is None else {}
+        made = [any_of_words(f, found, boosts.get(f, 1.0)) for f in sources]
+        return self.either(made) or NOTHING
+
+
+def date_query(n: DateRange) -> str:
+    """Letters whose span of days (date_start..date_end) overlaps the range's days."""
+    first, last = n.first_day(), n.last_day()
+    parts = []
+    if last is not None:
+        parts.append(f"+date_start:[* TO {ymd(last)}]")
+    if first is not None:
+        parts.append(f"+date_end:[{ymd(first)} TO *]")
+    return "(" + " ".join(parts) + ")"
+
+
+def to_solr(
+    tree: Node,
+    keys: tuple[str, ...],
+    vocabulary: Vocabulary,
+    *,
+    ocr: bool = False,
+    budget: int | None = None,
+) -> tuple[str, MarkTerms]:
+    """The query string for `tree` matched in each analysis of `keys` (the collection's),
+    and what it matched for marks. QueryError when no word is left to search for."""
+    marks = MarkTerms()
+    if isinstance(tree, Everything):
+        return EVERYTHING, marks
+    expansion = Expansion(vocabulary, budget)
+    branches: dict[str, list[str]] = {}
+    ordered = sorted(set(keys) or {ENGLISH}, key=lambda k: (k != ENGLISH, k))
+    for k in ordered:
+        made = Translation(k, expansion, marks, ocr=ocr).node(tree)
+        if made:
+            branches.setdefault(made, []).append(k)
+    if not branches:
+        raise QueryError("the query has no words to search for")
+    if len(ordered) == 1:
+        return next(iter(branches)), marks
+    # A letter is matched in the analyses it is indexed in (its languages).
+    parts = [
+        f"(+stemmed_as:({' OR '.join(escape(k) for k in ks)}) +{q})" for q, ks in branches.items()
+    ]
+    return (parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"), marks
