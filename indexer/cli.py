@@ -14,6 +14,7 @@ from . import indexing
 from .archive import Archive
 from .config import Paths, resolve_paths
 from .engines import open_engine
+from .engines.solr.setup import solr_setup
 from .errors import MissiveError
 from .ingest.add import add_each, tei_groups
 from .ingest.cmif import import_cmif, is_cmif
@@ -395,3 +396,5 @@ def _print_result(result: SearchResult) -> None:
     countries = result.facets.get("sender_country", [])
     if countries:
         click.echo("\nSender countries: " + ", ".join(f"{v.value} {v.count}" for v in countries))
+
+main.add_command(solr_setup)  # the Solr engine's own: its collection, made once

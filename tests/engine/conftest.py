@@ -65,9 +65,30 @@ def build(engine: Engine, letters: list[Letter], skips: Skips | None = None) -> 
         w.record_skips(skips or {})
 
 
-@pytest.fixture(scope="session", params=engine_names())
-def engine_choice(request) -> str:
-    return request.param
+# Engines that need a server run where its tests may (tests/solr_support.py): marked so.
+SERVER_MARKS = {"solr": [pytest.mark.solr, pytest.mark.slow]}
+
+
+@pytest.fixture(
+    scope="session",
+    params=[pytest.param(n, marks=SERVER_MARKS.get(n, [])) for n in engine_names()],
+)
+def engine_choice(request) -> Iterator[str]:
+    if request.param != "solr":
+        yield request.param
+        return
+    # The local SolrCloud; each index gets a collection of its own (named from its folder),
+    # in this process and in the processes a test starts.
+    cluster = request.getfixturevalue("solr_cluster")
+    saved = {k: os.environ.pop(k, None) for k in ("MISSIVE_SOLR_URL", "MISSIVE_SOLR_COLLECTION")}
+    os.environ["MISSIVE_SOLR_URL"] = ",".join(cluster.urls)
+    try:
+        yield request.param
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None)
+            if v is not None:
+                os.environ[k] = v
 
 
 @pytest.fixture(scope="session")

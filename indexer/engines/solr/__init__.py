@@ -12,15 +12,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import EngineConfig
-from .collections import SCHEMA_VERSION
-from .engine import FEATURES, SolrEngine
+
+if TYPE_CHECKING:
+    from .engine import SolrEngine
 
 
 def open(config: EngineConfig) -> SolrEngine:  # noqa: A001 - the engines' entry point
     """Open the Solr engine ($MISSIVE_SOLR_URL, $MISSIVE_SOLR_COLLECTION); nothing is asked
-    of Solr until it is used."""
+    of Solr until it is used. (Imported here: `solr-setup` loads this package alone.)"""
+    from .engine import SolrEngine
+
     return SolrEngine(config)
 
 
-__all__ = ["FEATURES", "SCHEMA_VERSION", "SolrEngine", "open"]
+__all__ = ["open"]

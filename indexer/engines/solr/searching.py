@@ -123,12 +123,24 @@ class Searching:
     def _params(self, req: SearchRequest, text: str) -> dict[str, Any]:
         fq = [self.visibility(req.unpublished)]
         params: dict[str, Any] = {"q": "{!lucene q.op=OR tag=q v=$qq}", "qq": text}
-        for param, values in req.filters.items():
-            if values:
-                facet = FACET_BY_PARAM[param]
-                name = f"f_{param}"
-                fq.append(f"{{!terms f={facet.field} tag={name} v=${name}}}")
-                params[name] = ",".join(values)
+        for param in dict.fromkeys([*req.filters, *req.exclude]):
+            # One filter per facet (its selections less its exclusions), tagged, so the
+            # facet is counted without both.
+            field = FACET_BY_PARAM[param].field
+            keep, drop = req.filters.get(param), req.exclude.get(param)
+            name = f"f_{param}"
+            if keep and drop:
+                fq.append(f"{{!lucene tag={name} v=${name}}}")
+                params[name] = (f"(+{{!terms f={field} v=${name}_in}} "
+                                f"-{{!terms f={field} v=${name}_out}})")
+            elif keep or drop:
+                sign = "" if keep else f"{EVERYTHING} -"
+                fq.append(f"{{!lucene tag={name} v=${name}}}")
+                params[name] = f"({sign}{{!terms f={field} v=${name}_{'in' if keep else 'out'}}})"
+            if keep:
+                params[f"{name}_in"] = ",".join(keep)
+            if drop:
+                params[f"{name}_out"] = ",".join(drop)
         if req.date_from or req.date_to:
             span = DateRange(req.date_from or None, req.date_to or None)
             fq.append("{!lucene tag=date v=$dates}")
@@ -194,8 +206,12 @@ class Searching:
             ranked = sorted(counts)
         else:
             ranked = sorted(counts, key=lambda v: (-counts[v], label(v).lower()))[:FACET_LIMIT]
-        ranked += sorted(v for v in selected if v not in ranked)
-        return [FacetValue(v, label(v), counts.get(v, 0), v in selected) for v in ranked]
+        excluded = set(req.exclude.get(facet.param, []))
+        ranked += sorted(v for v in selected | excluded if v not in ranked)
+        return [
+            FacetValue(v, label(v), counts.get(v, 0), v in selected, v in excluded)
+            for v in ranked
+        ]
 
     def labels(self, unpublished: bool) -> dict[str, str]:
         """Each named value's label: the name most letters the asker may see give it."""

@@ -1,0 +1,114 @@
+"""The sample archive served from SolrCloud, as README "Scaling out" says to run it:
+`solr-setup --shards 2 --replicas 2`, `build`, then the app under gunicorn with
+MISSIVE_ENGINE=solr, asked over HTTP. Then every replica of one shard stopped: the app
+answers 503 with a message, and the command line says so in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+
+from solr import admin
+from solr import cluster as solrcloud
+from tests.conftest import REPO, SAMPLE
+from tests.live_gunicorn import Gunicorn
+
+pytestmark = [pytest.mark.solr, pytest.mark.slow]
+
+COLLECTION = "acceptance"
+UK_LETTER = "2008-10-10-uk-fco-miliband"
+
+
+def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", "--no-ocr", *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _served_collection(served) -> str:
+    """The collection the alias points at (build made it)."""
+    aliases = admin.call(served.cluster.urls[0], "/admin/collections", {"action": "LISTALIASES"})
+    return aliases["aliases"][COLLECTION]
+
+
+@pytest.fixture(scope="module")
+def served(solr_cluster, tmp_path_factory):
+    root = tmp_path_factory.mktemp("solr-acceptance")
+    shutil.copytree(SAMPLE, root / "archive")
+    env = {
+        **os.environ,
+        "MISSIVE_ENGINE": "solr",
+        "MISSIVE_SOLR_URL": ",".join(solr_cluster.urls),
+        "MISSIVE_SOLR_COLLECTION": COLLECTION,
+        "MISSIVE_ARCHIVE": str(root / "archive"),
+        "MISSIVE_INDEX": str(root / "index"),
+    }
+    setup = _cli(env, "solr-setup", "--shards", "2", "--replicas", "2")
+    assert setup.returncode == 0, setup.stderr
+    assert "created" in setup.stdout
+    again = _cli(env, "solr-setup", "--shards", "2", "--replicas", "2")
+    assert again.returncode == 0 and "nothing changed" in again.stdout, again
+    built = _cli(env, "build")
+    assert built.returncode == 0, built.stderr
+    assert "index rebuilt: 5 letters indexed" in built.stdout
+    site = SimpleNamespace(root=root, archive=SimpleNamespace(root=root / "archive"),
+                           index_dir=root / "index")
+    server = Gunicorn(site, extra_env={k: env[k] for k in env if k.startswith("MISSIVE_")})
+    yield SimpleNamespace(url=server.url, env=env, cluster=solr_cluster)
+    server.stop()
+
+
+def test_the_sample_archive_is_served_from_solrcloud(served):
+    q = urllib.parse.quote('"Arms Trade Treaty"')
+    status, found = _get(f"{served.url}/api/search?q={q}")
+    assert status == 200, found
+    assert [h["id"] for h in found["hits"]] == [UK_LETTER]
+    assert found["total"] == 1
+    snippets = [s["html"] for s in found["hits"][0]["snippets"]]
+    assert any("<mark>Arms</mark> <mark>Trade</mark> <mark>Treaty</mark>" in s for s in snippets)
+    status, everything = _get(f"{served.url}/api/search")
+    assert status == 200
+    countries = {v["value"] for v in everything["facets"]["sender_country"]}
+    assert {"PK", "RU", "PE", "GB"} <= countries
+    # Each facet is counted without its own filter: Pakistan chosen, the others stay.
+    status, chosen = _get(f"{served.url}/api/search?country=PK")
+    assert status == 200 and chosen["total"] == 2
+    assert {v["value"] for v in chosen["facets"]["sender_country"]} == countries
+    # The collection behind the alias has the shape solr-setup gave it.
+    states = admin.replica_states(served.cluster.urls[0], _served_collection(served))
+    assert len(states) == 2 and all(len(r) == 2 for r in states.values())
+
+
+def test_a_shard_without_a_live_replica_is_a_503_with_a_message(served):
+    killed = [solrcloud.kill_node(served.cluster, i) for i in range(len(served.cluster.nodes))]
+    try:
+        assert all(killed)
+        status, answer = _get(f"{served.url}/api/search?q=treaty")
+        assert status == 503, answer
+        assert "Solr cannot answer" in json.dumps(answer)
+        line = _cli(served.env, "search", "treaty")
+        assert line.returncode != 0
+        error = line.stderr.strip().splitlines()
+        assert len(error) == 1 and "Solr cannot answer" in error[0], line.stderr
+    finally:
+        for i in range(len(served.cluster.nodes)):
+            solrcloud.restart_node(served.cluster, i)
+        admin.wait_active(served.cluster.urls[0], _served_collection(served))
