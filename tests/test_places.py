@@ -169,3 +169,19 @@ def test_a_cut_short_name_must_stand_for_one_large_city():
     assert resolve("Amst.").code == "NL"
     assert resolve("Jos.") is None  # too short to tell from a name
     assert resolve("Ams.") is None  # too short: several cities begin so
+
+
+def test_a_place_in_a_list_of_signatories_is_not_the_senders():
+    tail = (
+        "With the assurance of our highest consideration,\n"
+        "Karl Huber\nAmbassador of Austria\n"
+        "Jean Dupont\nAmbassador of France"
+    )
+    found = extract_metadata([_letter("Dear Colleague,", tail)], languages=False)
+    assert _sure(found, "sender.country") is None
+    # One signer with one office is the sender.
+    one = extract_metadata(
+        [_letter("Dear Colleague,", "Yours sincerely,\nKarl Huber\nAmbassador of Austria")],
+        languages=False,
+    )
+    assert _sure(one, "sender.country") == "AT"

@@ -264,6 +264,7 @@ def _sender(texts: list[str], layout: _Layout, dated: Any, above: bool, put: _Pu
         [i for i in layout.signature if i != layout.name],
         layout.name,
         dateline,
+        _after_signature(layout, len(texts)),
     )
     best = whence.best(found)
     if best:
@@ -290,6 +291,14 @@ def _sender(texts: list[str], layout: _Layout, dated: Any, above: bool, put: _Pu
         if key in layout.sender:
             value, idx = layout.sender[key]
             put(f"sender.{key}", value, idx, "signature")
+
+
+def _after_signature(layout: _Layout, n: int) -> list[int]:
+    """The lines after the signer's, short of the recipient's address: other signers."""
+    if not layout.signature:
+        return []
+    stop = layout.post_block[0] if layout.post_block else n
+    return list(range(layout.signature[-1] + 1, stop))
 
 
 def _recipient(texts: list[str], layout: _Layout, put: _Put) -> None:

@@ -328,12 +328,3 @@ def city_country(text: str) -> str | None:
     """The country of a city name such as "Lima" or "NAIROBI", or None."""
     found = _tables()[1].get(_key(text))
     return found[0] if found and found[1] >= 0 else None
-
-
-def best_hit(hits: Sequence[Hit]) -> Hit | None:
-    """The strongest signal; among equals the first, as letterheads come before signatures."""
-    best = None
-    for hit in hits:
-        if best is None or hit.tier < best.tier:
-            best = hit
-    return best

@@ -123,13 +123,25 @@ def candidates(
     signature: Sequence[int],
     name_line: int | None,
     dateline: tuple[int, str] | None,
+    after: Sequence[int] = (),
 ) -> list[Whence]:
-    """Every candidate, in reading order; `dateline` is (index, the place part of the line)."""
+    """Every candidate, in reading order; `dateline` is (index, the place part of the line);
+    `after`: the lines after the signature that are not the recipient's address (other
+    signers, when there are several)."""
     found: list[Whence] = []
     for lines, method in ((header, "letterhead"), (signature, "signature")):
-        for hit in find_places(tokenize([(i, texts[i]) for i in lines])):
+        hits = find_places(tokenize([(i, texts[i]) for i in lines]))
+        # Signers of several countries ("Ambassador of Austria", "Ambassador of France"):
+        # a list of signatories, whose places are theirs, not one sender's.
+        codes = {h.code for h in hits}
+        if method == "signature" and after:
+            others = find_places(tokenize([(i, texts[i]) for i in after]))
+            codes |= {h.code for h in others if h.tier <= 2}  # offices: a dateline is no signer
+        several = method == "signature" and len(codes) > 1
+        for hit in hits:
             idx = hit.tokens[0].line
             conf = _hit_confidence(hit, texts[idx], name_line=False)
+            conf = min(conf, LOOSE) if several else conf
             place = " ".join(t.orig for t in hit.tokens) if hit.tier == 4 and hit.is_place else None
             found.append(Whence(hit.code, idx, method, conf, place and title_case(place)))
     found += _letterhead_places(texts, header)
