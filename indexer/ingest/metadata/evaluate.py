@@ -162,6 +162,14 @@ value fell below the confidence threshold ({threshold}): it is shown to archivis
 suggestion and not set, so it is neither right nor wrong in the index. Each cell:
 right / wrong / missing / suggested (letters counted). The language is the one the edition
 declares, else the one detected in the text.
+
+Where the truth comes from: Escher's date from the file name (a day only where it has no
+`-00`), the sender's place from the title and its country from `places.xml` (a foreign
+place has a suffix such as "(D)"); its text "states the full date" when the TEI dateline
+holds the day and the year, and "names the place" when it holds the title's place. calvin_fr,
+suriano_it and israels_nl: date and sender's place from `correspDesc`; whether the text
+states the full date and names the place from their `dateline_check.tsv`, so only the
+letters listed there count in those two columns. The seed letters: checked by hand.
 """
 
 
