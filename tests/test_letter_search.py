@@ -68,6 +68,25 @@ def test_the_query_language_matches_as_in_the_main_search(live_server):
     assert lines("zeppelin") == (False, [])
 
 
+def test_the_ocr_tolerant_mode_on_a_letter_read_by_ocr(live_server):
+    # The Peru letter's text is OCR: its page offers the OCR-tolerant switch.
+    def switch(letter_id: str) -> list:
+        page = fetch(live_server, f"/letters/{letter_id}")
+        return [i for i in page.find("input", name="ocr") if i.inside("within-form")]
+
+    assert len(switch(PERU)) == 1 and not switch(PK_MOFA)
+    strict = get_json(live_server, f"/api/letters/{PERU}/search?q=munitlons")
+    assert (strict["match"], strict["hits"]) == (False, 0)
+    tolerant = get_json(live_server, f"/api/letters/{PERU}/search?q=munitlons&ocr=1")
+    assert tolerant["match"] and tolerant["ocr"] is True and tolerant["hits"] > 0
+    first = tolerant["pages"][0]["lines"][0]
+    assert "<mark>" in first["html"] and first["url"].endswith(f"&ocr=1#L{first['line']}")
+    page = fetch(live_server, path_of(first["url"]).split("#")[0])
+    assert "line--hit" in page.one("div", id=f"L{first['line']}").classes
+    marked = [m.text.lower() for m in page.find("mark") if m.inside("transcript")]
+    assert marked and all(m.startswith("munition") for m in marked)
+
+
 def test_the_api_gives_pages_lines_anchors_marked_text_and_counts(live_server):
     data = get_json(live_server, f"/api/letters/{PK_MOFA}/search?q=goose")
     assert data["id"] == PK_MOFA and data["q"] == "goose" and data["ocr"] is False
