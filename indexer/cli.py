@@ -20,6 +20,7 @@ from .ingest.add import add_each, tei_groups
 from .ingest.cmif import import_cmif, is_cmif
 from .ingest.reader import Reader
 from .search import SearchRequest, SearchResult
+from .search.request import exclusions
 from .search.serialize import result_json
 
 
@@ -310,6 +311,7 @@ def _plain(html: str) -> str:
     "--source", multiple=True, help="transcribed, ocr, image-only or catalogue; repeatable."
 )
 @click.option("--recipient", multiple=True, help="A recipient as the facet lists it; repeatable.")
+@click.option("--exclude", multiple=True, help="FACET=VALUE to leave out (country=PK); repeatable.")
 @click.option("--from", "date_from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option(
@@ -338,6 +340,7 @@ def search(
     language: tuple[str, ...],
     source: tuple[str, ...],
     recipient: tuple[str, ...],
+    exclude: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
     sort: str | None,
@@ -348,25 +351,20 @@ def search(
     base_url: str | None,
 ) -> None:
     """Search the index; see the README for the query syntax."""
-    given = {
-        "country": country,
-        "year": year,
-        "language": language,
-        "source": source,
-        "recipient": recipient,
-    }
-    req = SearchRequest(
-        q=query.strip(),
-        filters={name: list(dict.fromkeys(values)) for name, values in given.items() if values},
-        date_from=date_from,
-        date_to=date_to,
-        # Browsing (no query) lists letters by date, as /search and /api/search do.
-        sort=sort or ("relevance" if query.strip() else "date"),
-        page=page,
-        per_page=per_page,
-        ocr=ocr,
-    )
+    given = dict(country=country, year=year, language=language, source=source, recipient=recipient)
     try:
+        req = SearchRequest(
+            q=query.strip(),
+            filters={name: list(dict.fromkeys(vals)) for name, vals in given.items() if vals},
+            exclude=exclusions(exclude),
+            date_from=date_from,
+            date_to=date_to,
+            # Browsing (no query) lists letters by date, as /search and /api/search do.
+            sort=sort or ("relevance" if query.strip() else "date"),
+            page=page,
+            per_page=per_page,
+            ocr=ocr,
+        )
         result = ctx.engine.search(req)
     except MissiveError as exc:
         _fail(str(exc), 2)

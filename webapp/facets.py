@@ -3,8 +3,9 @@
 The search core counts facet values; the facets (indexer.search.facets) give their titles
 and value labels; this module decides how they are shown and computes,
 on the server, the URL each value links to: a facet value is a toggle (selecting it adds the
-filter, selecting it again removes it) and each active filter is a chip whose link removes
-it. Templates only print what is here, so the pages work without JavaScript.
+filter, selecting it again removes it), a minus beside it excludes it (`-country=PK`; again:
+included again), and each active filter or exclusion is a chip whose link removes it.
+Templates only print what is here, so the pages work without JavaScript.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class FacetItem:
     count: int
     selected: bool
     toggle_url: str
+    excluded: bool = False
+    exclude_url: str = ""  # excludes the value, or includes it again when excluded
 
 
 @dataclass
@@ -46,16 +49,18 @@ class FacetView:
         path: str,
         per_page: int = PER_PAGE,
     ) -> FacetView:
-        items = [
-            FacetItem(
-                v.value,
-                v.label,
-                v.count,
-                v.selected,
-                url_with(req, path, toggle=(facet.param, v.value), per_page=per_page),
-            )
-            for v in values
-        ]
+        def url(**change: tuple[str, str]) -> str:
+            return url_with(req, path, per_page=per_page, **change)
+
+        items = []
+        for v in values:
+            chosen, left_out = (facet.param, v.value), (f"-{facet.param}", v.value)
+            # An excluded value's own link includes it again, as its minus does; a selected
+            # value's minus excludes it instead.
+            toggle = url(toggle=left_out) if v.excluded else url(toggle=chosen)
+            exclude = url(toggle=left_out, remove=chosen) if v.selected else url(toggle=left_out)
+            item = FacetItem(v.value, v.label, v.count, v.selected, toggle, v.excluded, exclude)
+            items.append(item)
         return cls(facet.name, facet.param, facet.title, items)
 
     @property
@@ -64,12 +69,14 @@ class FacetView:
 
     @property
     def shown(self) -> list[FacetItem]:
-        """The first values, and any selected value further down."""
-        return [i for n, i in enumerate(self.items) if n < SHOWN or i.selected]
+        """The first values, and any selected or excluded value further down."""
+        return [i for n, i in enumerate(self.items) if n < SHOWN or i.selected or i.excluded]
 
     @property
     def more(self) -> list[FacetItem]:
-        return [i for n, i in enumerate(self.items) if n >= SHOWN and not i.selected]
+        return [
+            i for n, i in enumerate(self.items) if n >= SHOWN and not (i.selected or i.excluded)
+        ]
 
 
 def facet_views(
@@ -87,6 +94,7 @@ class Chip:
     kind: str
     label: str
     remove_url: str
+    excluded: bool = False  # an excluded value, labelled "not <value>"
 
 
 def chips(
@@ -100,14 +108,17 @@ def chips(
     out = []
     for facet in FACETS:
         listed = {v.value: v.label for v in (result.facets if result else {}).get(facet.name, [])}
-        for value in req.filters.get(facet.param, []):
-            out.append(
-                Chip(
-                    facet.title,
-                    listed.get(value) or facet.label(value),
-                    url_with(req, path, remove=(facet.param, value), per_page=per_page),
+        for minus, given in (("", req.filters), ("-", req.exclude)):
+            for value in given.get(facet.param, []):
+                label = listed.get(value) or facet.label(value)
+                out.append(
+                    Chip(
+                        facet.title,
+                        f"not {label}" if minus else label,
+                        url_with(req, path, remove=(minus + facet.param, value), per_page=per_page),
+                        excluded=bool(minus),
+                    )
                 )
-            )
     if req.date_from:
         out.append(
             Chip("From", req.date_from, url_with(req, path, per_page=per_page, **{"from": None}))

@@ -2,6 +2,8 @@
 
 Every search is a permalink: the query, the filters, the date range, the sort order, the
 page and the OCR-tolerant switch all live in the query string, so a URL is the search.
+A facet value is selected as `country=PK` and excluded as `-country=PK` (the parameter
+with a minus: the value stays as the facet lists it).
 Nothing here needs Flask: the views pass the path ("/search", "/api/search", ...) in.
 """
 
@@ -21,7 +23,11 @@ assert set(SORT_LABELS) == set(SORTS)
 _TRUE = {"1", "on", "true", "yes"}
 _FALSE = {"", "0", "off", "false", "no"}
 # The parameters that make up a search, in the order they are written back.
-STATE_KEYS = ("q", *FACET_BY_PARAM, "from", "to", "sort", "ocr", "per_page")
+STATE_KEYS = (
+    "q",
+    *(key for param in FACET_BY_PARAM for key in (param, f"-{param}")),
+    *("from", "to", "sort", "ocr", "per_page"),
+)
 
 
 def default_sort(q: str) -> str:
@@ -74,17 +80,22 @@ def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
     Raises QueryError with a message naming the parameter and what it accepts.
     """
     q = (args.get("q") or "").strip()
-    filters: dict[str, list[str]] = {}
-    for param in FACET_BY_PARAM:
-        values = [v.strip() for v in args.getlist(param) if v.strip()]
-        if values:
-            filters[param] = list(dict.fromkeys(values))  # drop repeats, keep order
-    for code in filters.get("language", []):
-        if language_name(code) is None:
-            raise QueryError(
-                f"language={code!r} is not a known language; "
-                "accepted: ISO 639-1 codes such as en, fr, de"
-            )
+    filters, exclude = _values(args, ""), _values(args, "-")
+    for param, values in filters.items():
+        for v in values:
+            if v.startswith("-"):  # one way to exclude, so a permalink has one form
+                rest = v[1:].strip() or "<value>"
+                raise QueryError(
+                    f"{param}={v!r}: a value does not start with '-'; "
+                    f"accepted: -{param}={rest} to exclude {rest}"
+                )
+    for prefix, given in (("", filters), ("-", exclude)):
+        for code in given.get("language", []):
+            if language_name(code) is None:
+                raise QueryError(
+                    f"{prefix}language={code!r} is not a known language; "
+                    "accepted: ISO 639-1 codes such as en, fr, de"
+                )
     start, end = _date(args, "from"), _date(args, "to")
     if start and end and end.end < start.start:
         raise QueryError(
@@ -93,6 +104,7 @@ def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
     req = SearchRequest(
         q=q,
         filters=filters,
+        exclude=exclude,
         date_from=start.iso if start else None,
         date_to=end.iso if end else None,
         sort=(args.get("sort") or "").strip() or default_sort(q),
@@ -104,11 +116,22 @@ def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
     return req
 
 
+def _values(args, prefix: str) -> dict[str, list[str]]:
+    """Each facet's values given as `<prefix><param>=value`, repeats dropped, order kept."""
+    out: dict[str, list[str]] = {}
+    for param in FACET_BY_PARAM:
+        values = [v.strip() for v in args.getlist(prefix + param) if v.strip()]
+        if values:
+            out[param] = list(dict.fromkeys(values))
+    return out
+
+
 def state(req: SearchRequest, *, per_page: int = PER_PAGE) -> list[tuple[str, str]]:
     """The request as query-string pairs, defaults and the page number left out."""
     pairs: list[tuple[str, str]] = [("q", req.q)] if req.q else []
     for param in FACET_BY_PARAM:
         pairs.extend((param, v) for v in req.filters.get(param, []))
+        pairs.extend((f"-{param}", v) for v in req.exclude.get(param, []))
     if req.date_from:
         pairs.append(("from", req.date_from))
     if req.date_to:
@@ -138,8 +161,9 @@ def url_with(
     """The URL of `req` at `path`, with changes.
 
     `toggle=(param, value)` adds the filter value or takes it away; `remove=(param, value)`
-    takes one value away; `name=value` sets a parameter (`None` drops it; `page=1` is left
-    out as the default). Any change other than `page` itself goes back to page 1.
+    takes one value away (`param` is `-country` for an excluded value); `name=value` sets a
+    parameter (`None` drops it; `page=1` is left out as the default). Any change other than
+    `page` itself goes back to page 1.
     """
     pairs = state(req, per_page=per_page)
     page = req.page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..records import DateValue, RecordError
@@ -72,3 +73,18 @@ def _clean(param: str, values: list[str], written: str = "") -> list[str]:
             raise QueryError(f"{written}={v!r} is not a known {facet.name.replace('_', ' ')}")
         clean.append(norm)
     return list(dict.fromkeys(clean))
+
+
+def exclusions(given: Iterable[str]) -> dict[str, list[str]]:
+    """Excluded values written `param=value` (the command line's `--exclude country=PK`),
+    by facet param; validate() checks the params and values."""
+    out: dict[str, list[str]] = {}
+    for item in given:
+        param, sep, value = item.partition("=")
+        if not sep or not param.strip() or not value.strip():
+            raise QueryError(
+                f"exclude {item!r} is not FACET=VALUE; accepted: country=PK and the like, "
+                f"FACET one of {', '.join(FACET_BY_PARAM)}"
+            )
+        out.setdefault(param.strip(), []).append(value.strip())
+    return out
