@@ -22,6 +22,7 @@ from .extract import ocr, reason
 from .extract.text import read_text
 from .extract.words import read_word_file
 from .metadata import extract_metadata, is_sure, suggestion
+from .metadata.dates import collection_year
 from .teimerge import has_tei, read_tei_folder
 
 _PAGE_FILE = re.compile(
@@ -163,11 +164,21 @@ def _build_pages(folder: Path, sidecar: dict) -> list[Page]:
     return pages
 
 
-def _merge_metadata(letter: Letter) -> None:
-    """Fill what the sidecar left out from the text, marking each value as extracted."""
+# A sidecar's given date, as its year (a sidecar over this size is not read for it).
+_GIVEN_YEAR = re.compile(r'"date"\s*:\s*"?(\d{4})')
+SIDECAR_YEAR_BYTES = 64 * 1024
+
+
+def _merge_metadata(letter: Letter, year_hint: Callable[[], int | None]) -> None:
+    """Fill what the sidecar left out from the text, marking each value as extracted.
+    `year_hint()`: the year the archive's dated letters lie around, asked only when the
+    date is to be read from the text (for years written "23" or "901")."""
     given = letter.provenance
     found = extract_metadata(
-        [p.text for p in letter.pages], languages="languages" not in given, given=set(given)
+        [p.text for p in letter.pages],
+        languages="languages" not in given,
+        given=set(given),
+        year_hint=None if "date" in given else year_hint(),
     )
     for key, item in found.items():
         if key in given or (key == "date_as_written" and "date" in given):
@@ -217,6 +228,26 @@ class Reader:
         # missing Tesseract is recorded as a failure and one installed later is used.
         self.use_ocr = use_ocr
         self.ocr_workers = ocr_workers
+        self._year_hint: list[int | None] = []
+
+    def year_hint(self) -> int | None:
+        """The median year of the dates the archive's sidecars give (read once per reader):
+        a collection's letters lie around it, which resolves a dateline's "25. 6. 23"."""
+        if not self._year_hint:
+            self._year_hint.append(collection_year(self._given_years()))
+        return self._year_hint[0]
+
+    def _given_years(self) -> Iterator[int]:
+        for letter_id in self.archive.ids():
+            path = self.archive.letters_dir / letter_id / "letter.json"
+            try:
+                if path.stat().st_size > SIDECAR_YEAR_BYTES:
+                    continue
+                found = _GIVEN_YEAR.search(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+            if found:
+                yield int(found.group(1))
 
     def _start(self, letter_id: str, folder: Path | None = None) -> _Pending:
         folder = folder or self.archive.folder(letter_id)
@@ -269,7 +300,7 @@ class Reader:
         from ..archive.lifecycle import last_text_change
 
         letter = pending.letter
-        _merge_metadata(letter)
+        _merge_metadata(letter, self.year_hint)
         letter.changed = last_text_change(pending.folder)
         letter.fingerprint = self.archive.fingerprint(letter.id)
         return letter
@@ -321,7 +352,7 @@ class Reader:
         """Read a letter being assembled outside the letter folders (no id yet)."""
         pending = self._start(folder.name, folder)
         self._run_ocr([pending], None)
-        _merge_metadata(pending.letter)
+        _merge_metadata(pending.letter, self.year_hint)
         return pending.letter
 
     def read_many(
