@@ -6,7 +6,7 @@ reader sees): "Häuser" is marked for "Haus" when the query matched German stems
 from __future__ import annotations
 
 from . import languages
-from .analysis import WORD, fold, term
+from .analysis import WORD, fold, stem, term
 
 STEMMED_FIELDS = ("content", "title")
 EXACT_FIELDS = ("exact",)
@@ -18,9 +18,8 @@ class WordMarks:
     def __init__(self, stems: set[str], words: set[str]):
         self.stems = stems
         self.words = words
-        # The languages of the matched stems ("de:haus" is German), English first.
-        keys = {languages.key_of(s) for s in stems}
-        self.keys = sorted(keys, key=lambda k: (k != languages.ENGLISH, k))
+        # The languages of the matched stems ("de:haus" is German) other than English.
+        self.others = sorted({languages.key_of(s) for s in stems} - {languages.ENGLISH})
 
     @classmethod
     def of(cls, terms: dict[str, set[str]]) -> WordMarks:
@@ -46,8 +45,12 @@ class WordMarks:
             return []
         # Decide once per distinct word form, then mark its occurrences.
         hits = set()
+        words, stems, others = self.words, self.stems, self.others
         for word in set(WORD.findall(text)):
-            if fold(word) in self.words or any(term(k, word) in self.stems for k in self.keys):
+            folded = fold(word)
+            if folded in words or stem(folded) in stems:  # English stems carry no prefix
+                hits.add(word)
+            elif others and any(term(k, word) in stems for k in others):
                 hits.add(word)
         if not hits:
             return []
