@@ -4,10 +4,11 @@ the words of a text a query matched without asking Solr.
 
 The configset (configset/schema.xml) cuts words with `\\w+(?:\\.\\w+)*`, lower-cases them,
 folds accents, and stems: Porter for English (`content`, `title`), Snowball in the
-letter's language for the languages it has a field type for (`content_<code>`), nothing
-for the others (`exact`, `title_exact`). Here the same steps run with the Snowball
-project's own stemmers (snowballstemmer), so a mark may rarely miss a form Lucene's
-older copy of a stemmer reads differently; matching itself is always Solr's.
+letter's language for the languages it has a field type for (`content_<code>`; folded
+first, except Russian), nothing for the others (`exact`, `title_exact`). Here the same
+steps run with the Snowball project's own stemmers (snowballstemmer), so a mark may
+rarely miss a form Lucene's older copy of a stemmer (or its Kraaij-Pohlmann Dutch) reads
+otherwise; matching itself is always Solr's.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ SNOWBALL = {
     "pt": "portuguese",
     "ru": "russian",
 }
+# Stemmed before folding: folding would take a letter the stemmer's endings are made of.
+STEM_THEN_FOLD = frozenset({"ru"})
 
 _local = threading.local()
 
@@ -84,8 +87,10 @@ def stem(k: str, word: str) -> str:
     """A word's indexed form in the analysis `k` (as the configset's field types make it)."""
     if k == ENGLISH:
         return _stemmer("porter").stemWord(fold(word))
-    if k in SNOWBALL:
+    if k in STEM_THEN_FOLD:
         return fold(_stemmer(SNOWBALL[k]).stemWord(word.lower()))
+    if k in SNOWBALL:
+        return _stemmer(SNOWBALL[k]).stemWord(fold(word))
     return fold(word)
 
 

@@ -176,7 +176,7 @@ class SolrEngine(Engine):
         }
 
     def skips(self) -> Skips:
-        found = self.searching.select({"q": "{!term f=id v=$id}", "id": SKIPS_ID,
+        found = self.searching.select({"q": "{!term f=id v=$wanted}", "wanted": SKIPS_ID,
                                        "fq": f"status:{SYSTEM_STATUS}", "fl": "meta"})
         docs = found["response"]["docs"]
         return json.loads(docs[0]["meta"]) if docs else {}

@@ -55,7 +55,10 @@ class Searching:
 
     # -- plumbing --------------------------------------------------------------------------
     def select(self, params: dict[str, Any], body: dict | None = None) -> dict:
-        found = self.client.request(f"/{self.collection()}/select", params, body)
+        # Everything in the JSON body: an expanded wildcard makes a query too long for a URL.
+        found = self.client.request(
+            f"/{self.collection()}/select", None, {"params": params, **(body or {})}
+        )
         if found.get("responseHeader", {}).get("partialResults"):
             raise SearchTimeout(
                 f"the search took longer than {self.deadline:g} s and was stopped; "
@@ -258,7 +261,9 @@ class Searching:
         out = []
         for start in range(0, len(letters), PAGE):
             batch = letters[start:start + PAGE]
-            found = self.select({"q": "{!terms f=id v=$ids}", "ids": ",".join(i for i, _ in batch),
+            # ("ids" would be Solr's own parameter for fetching documents across shards.)
+            found = self.select({"q": "{!terms f=id v=$wanted}",
+                                 "wanted": ",".join(i for i, _ in batch),
                                  "fq": self.visibility(unpublished), "rows": len(batch),
                                  "fl": "id,meta,content"})
             docs = {d["id"]: d for d in found["response"]["docs"]}
@@ -308,7 +313,7 @@ class Searching:
 
     # -- single letters and figures --------------------------------------------------------
     def get(self, letter_id: str) -> dict[str, Any] | None:
-        found = self.select({"q": "{!term f=id v=$id}", "id": letter_id,
+        found = self.select({"q": "{!term f=id v=$wanted}", "wanted": letter_id,
                              "fq": self.visibility(True), "fl": "meta,content,fingerprint"})
         docs = found["response"]["docs"]
         if not docs:
@@ -335,7 +340,7 @@ class Searching:
         if stored is None or not "".join(stored["pages_text"]).strip():
             return []
         found = self.select({
-            "q": "{!mlt qf=exact mintf=1 mindf=1 minwl=3 maxqt=5 v=$id}", "id": letter_id,
+            "q": "{!mlt qf=exact mintf=1 mindf=1 minwl=3 maxqt=5 v=$wanted}", "wanted": letter_id,
             "fq": self.visibility(False), "rows": limit, "fl": "id,meta",
         })
         return [json.loads(d["meta"]) for d in found["response"]["docs"] if d["id"] != letter_id]
