@@ -176,7 +176,9 @@ def missive(docs: dict, workdir: Path) -> tuple[Ranker, Callable[[], None], dict
 
 def fts5(docs: dict) -> Ranker:
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61')")
+    db.execute(
+        "CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61')"
+    )
     db.executemany("INSERT INTO d VALUES (?, ?, ?)", [(k, t, b) for k, (t, b) in docs.items()])
 
     def rank(question: str) -> list[str]:

@@ -198,7 +198,7 @@ class Page:
     words: list[Word] | None = None
     transcript: str | None = None  # transcript file name, when there is one
     label: str | None = None  # the page's own number or name (TEI `pb/@n`), when given
-    readings: str = ""  # other readings of the text (TEI `orig`, `abbr`, `sic`): searched, not shown
+    readings: str = ""  # other readings (TEI `orig`, `abbr`, `sic`): searched, not shown
     notes: str = ""  # editorial notes on the page, kept apart from the letter's own words
     # What could not be read on this page: (step, why), step "pdf-text" or "ocr". Recorded
     # in the index (never in the archive), listed by `check`, tried again by `update`.

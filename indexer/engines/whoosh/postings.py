@@ -141,5 +141,6 @@ def word_scores(
         for d, tf in zip(ids, weights):  # noqa: B905 (the same length by construction)
             g = d + offset
             if g in wanted:
-                out[g] = get(g, 0.0) + idf * ((tf * (k1 + 1)) / (tf + base + per_length * lengths[g]))
+                norm = tf + base + per_length * lengths[g]
+                out[g] = get(g, 0.0) + idf * ((tf * (k1 + 1)) / norm)
     return out
