@@ -42,6 +42,9 @@ from . import analysis
 from .analysis import ENGLISH, UNSTEMMED
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
+# Expanded words one query writes out as scored clauses; beyond them (Lucene's limit is
+# 1,024 clauses a query, every language branch counting) they match with a constant score.
+SCORED_CLAUSES = 400
 TITLE_BOOST = 2.0
 NOTES_BOOST = 0.5
 NOTHING = "(-*:*)"  # matches no letter (a wildcard that stands for no word)
@@ -98,6 +101,14 @@ class Expansion:
         self.budget = budget
         self.spent: list[tuple[str, int]] = []
         self.done: dict[tuple, list[str]] = {}
+        self.clauses = 0  # words written out as clauses so far
+
+    def render(self, fieldname: str, words: list[str], boost: float = 1.0) -> str:
+        """any_of_words, scored while the query stays within SCORED_CLAUSES."""
+        scored = self.clauses + len(words) <= SCORED_CLAUSES
+        if scored:
+            self.clauses += len(words)
+        return any_of_words(fieldname, words, boost, scored=scored)
 
     def words(self, node: Wildcard | Fuzzy | Term, fields: tuple[str, ...], typed: str,
               match: Callable[[list[str]], list[str]]) -> list[str]:
@@ -146,9 +157,16 @@ def fuzzy_words(text: str, distance: int, prefix: int) -> Callable[[list[str]], 
     return match
 
 
-def any_of_words(fieldname: str, words: list[str], boost: float = 1.0) -> str:
+def any_of_words(fieldname: str, words: list[str], boost: float = 1.0, *,
+                 scored: bool = True) -> str:
+    """Letters holding any of `words` (indexed forms of `fieldname`): scored word by word,
+    or as one constant-score `terms` query when there are too many words for a boolean
+    query (Lucene refuses more than 1,024 clauses in one query)."""
     if not words:
         return NOTHING
+    if not scored:
+        # Index words of an unstemmed field: letters, digits and inner dots only.
+        return f"{{!terms f={fieldname} v='{','.join(words)}'}}"
     inner = " OR ".join(escape(w) for w in words)
     return f"{fieldname}:({inner})" + (f"^{boost:g}" if boost != 1.0 else "")
 
@@ -246,7 +264,7 @@ class Translation:
         )
         if not negated:
             self.marks.words.update(found)
-        return any_of_words("exact", found, 0.8)
+        return self.expansion.render("exact", found, 0.8)
 
     def phrase(self, n: Phrase, negated: bool) -> str | None:
         words = analysis.words(" ".join(n.words))
@@ -285,7 +303,7 @@ class Translation:
         if not negated and n.field in (None, "text", "title"):
             self.marks.words.update(found)
         boosts = {"title_exact": TITLE_BOOST, "notes": NOTES_BOOST} if n.field is None else {}
-        made = [any_of_words(f, found, boosts.get(f, 1.0)) for f in sources]
+        made = [self.expansion.render(f, found, boosts.get(f, 1.0)) for f in sources]
         return self.either(made) or NOTHING
 
 
