@@ -6,8 +6,9 @@
 - `client`: Solr's JSON API over HTTP, across nodes, with retries; `documents`: a Letter
   as a Solr document; `analysis`: words as the configset reads them.
 - `translate`: the query tree as an escaped query string, wildcard and fuzzy terms
-  expanded within the budget; `searching`: the read side; `marks`: which words of a text
-  a query matched; `engine`: the Engine protocol over all of it.
+  expanded within the budget; `searching`: the read side; `spelling`: did-you-mean;
+  `marks`: which words of a text a query matched; `engine`: the Engine protocol over
+  all of it.
 """
 
 from __future__ import annotations

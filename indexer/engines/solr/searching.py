@@ -16,26 +16,22 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from ...search import querylang
 from ...search.deadline import SearchTimeout
 from ...search.errors import QueryError
 from ...search.facets import FACET_BY_PARAM, FACETS, Facet
-from ...search.querytree import DateRange, Everything, Node, Not, Term
+from ...search.querytree import DateRange, Everything, Node
 from ...search.request import SearchRequest
 from ...search.results import FacetValue, Hit, Ordered, SearchResult
 from ...search.snippets import lead, snippets
-from .analysis import fold
 from .client import SolrClient
 from .documents import NAME_SEPARATOR, SYSTEM_STATUS
 from .marks import SolrMarks
+from .spelling import suggest
 from .translate import EVERYTHING, date_query, to_solr
 
 FACET_LIMIT = 100  # values per facet shown, most frequent first (selected values kept)
 FACET_FETCH = 1000  # values per facet read, so ties at the cut are ordered by label here
-MAX_EDITS = 2  # a did-you-mean word differs from the typed one by at most this many edits
 PAGE = 1000  # letters per request when reading many (ids, fingerprints, ordered)
 QUERY_FIELDS = {"text": "exact", "title": "title_exact"}  # vocabulary() of a query field
 
@@ -107,9 +103,9 @@ class Searching:
 
     def keys(self) -> tuple[str, ...]:
         """The analyses the collection's letters are indexed in."""
-        return tuple(self.remembered("keys", lambda: tuple(self._values("stemmed_as", None))))
+        return tuple(self.remembered("keys", lambda: tuple(self.values("stemmed_as", None))))
 
-    def _values(self, fieldname: str, fq: str | None, limit: int = -1) -> dict[str, int]:
+    def values(self, fieldname: str, fq: str | None, limit: int = -1) -> dict[str, int]:
         body = {"facet": {"v": {"type": "terms", "field": fieldname, "limit": limit,
                                 "sort": "index"}}}
         found = self.select({"q": EVERYTHING, "rows": 0, **({"fq": fq} if fq else {})}, body)
@@ -193,7 +189,7 @@ class Searching:
             unsearched = max(0, within - coverage.get("image-only", 0))
         did_you_mean = None
         if req.q.strip() and total < 3:
-            did_you_mean = self.suggest(req.q, tree, req.unpublished)
+            did_you_mean = suggest(self, req.q, tree, req.unpublished)
         return SearchResult(req, total, hits, facet_values, coverage, did_you_mean,
                             unsearched=unsearched)
 
@@ -221,7 +217,7 @@ class Searching:
 
         def read() -> dict[str, str]:
             best: dict[str, tuple[int, str]] = {}
-            for pair, n in self._values("names", self.visibility(unpublished)).items():
+            for pair, n in self.values("names", self.visibility(unpublished)).items():
                 value, _, name = pair.partition(NAME_SEPARATOR)
                 if value not in best or (-n, name) < (-best[value][0], best[value][1]):
                     best[value] = (n, name)
@@ -278,38 +274,6 @@ class Searching:
         if not q.strip():
             return SolrMarks()
         return self.translate(q, ocr=ocr)[2]
-
-    # -- did-you-mean ----------------------------------------------------------------------
-    def suggest(self, q: str, tree: Node, unpublished: bool) -> str | None:
-        """The query with each word no letter the asker may see holds replaced by the
-        nearest word one does; None when nothing is replaced."""
-        public = self.remembered(
-            f"words:{unpublished}", lambda: self._values("exact", self.visibility(unpublished))
-        )
-        replacements = []
-        for term in _positive_words(tree):
-            if self._holds(term.text, unpublished):
-                continue
-            word = fold(q[term.span[0]:term.span[1]])
-            near = process.extract(word, list(public), scorer=OSA.distance,
-                                   score_cutoff=MAX_EDITS, limit=None)
-            near = [(dist, -public[w], w) for w, dist, _ in near if w != word]
-            if near:
-                dist = min(n[0] for n in near)
-                best = max((-negcount, w) for d, negcount, w in near if d == dist)
-                replacements.append((term.span[0], term.span[1], best[1]))
-        if not replacements:
-            return None
-        out = q
-        for start, end, word in sorted(replacements, reverse=True):
-            out = out[:start] + word + out[end:]
-        return out
-
-    def _holds(self, word: str, unpublished: bool) -> bool:
-        text, _ = to_solr(Term("text", word), self.keys(), self.terms)
-        found = self.select({"q": "{!lucene q.op=OR v=$qq}", "qq": text, "rows": 0,
-                             "fq": self.visibility(unpublished)})
-        return found["response"]["numFound"] > 0
 
     # -- single letters and figures --------------------------------------------------------
     def get(self, letter_id: str) -> dict[str, Any] | None:
@@ -383,20 +347,3 @@ class Searching:
         canonical = "text" if canonical == "content" else canonical
         return list(self.terms(QUERY_FIELDS.get(canonical, canonical)))
 
-
-def _positive_words(tree: Node) -> list[Term]:
-    """The bare or text words of a query not under a NOT, with their place in it."""
-    out: list[Term] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Not):
-            return
-        if isinstance(n, Term):
-            if n.field in (None, "text") and n.span is not None:
-                out.append(n)
-            return
-        for part in getattr(n, "parts", ()):
-            walk(part)
-
-    walk(tree)
-    return out
