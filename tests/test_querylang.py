@@ -231,7 +231,7 @@ def test_canonical_form(tree, text):
         ("x NOT", 3, "expected a search term after 'NOT' at character 3"),
         ("OR a", 1, "'OR' at character 1 needs a search term before it"),
         ("AND", 1, "'AND' at character 1 needs a search term before it"),
-        ("Lima - Oslo", 6, "'-' at character 6 must be followed by a search term without a "
+        ("a AND - b", 7, "'-' at character 7 must be followed by a search term without a "
          "space"),
         ("*", 1, "a wildcard needs at least one letter"),
         ("munit* OR ?*", 11, "'?*' at character 11: a wildcard needs at least one letter"),
@@ -257,6 +257,15 @@ def test_errors_name_the_character_and_what_is_accepted(query, position, message
     assert info.value.position == position
     assert isinstance(info.value, MissiveError)
     assert "\n" not in str(info.value)
+
+
+def test_a_lone_dash_or_plus_between_terms_is_punctuation():
+    # A researcher's question keeps its punctuation: nothing to refuse, nothing negated.
+    assert parse("appear to be,. - (a)") == And((w("appear"), w("to"), w("be,."), w("a")))
+    assert parse("Lima - Oslo") == And((w("Lima"), w("Oslo")))
+    assert parse("- Oslo +") == w("Oslo")
+    assert parse("-") == Everything()
+    assert parse("Lima -Oslo") == And((w("Lima"), Not(w("Oslo"))))  # touching: NOT
 
 
 def test_limits_on_length_and_nesting():

@@ -114,8 +114,19 @@ class _Reader:
                     raise self.error("empty brackets '()' @; put a search term inside", opener)
                 self.i += 1
                 break
+            if self.lone_mark():
+                continue
             parts.append(self.either(field))
-        return all_of(parts)
+        return all_of(parts) if parts else Everything()
+
+    def lone_mark(self) -> bool:
+        """Step over a '-' or '+' standing alone between terms ("appear to be,. - (a)"):
+        punctuation in a question, not an operator, as the engine's analysis drops it in a
+        letter's text.  An operator touches its term (-Oslo)."""
+        if self.at() not in ("-", "+") or not (self.at(1) == "" or self.at(1).isspace()):
+            return False
+        self.i += 1
+        return True
 
     def either(self, field: str | None) -> Node:
         parts = [self.both(field)]

@@ -187,7 +187,7 @@ def _flat(kind: type, parts: tuple[Node, ...]) -> tuple[Node, ...]:
 
 
 def _child(node: Node) -> str:
-    return f"({node})" if isinstance(node, And | Or) else str(node)
+    return f"({node})" if isinstance(node, And | Or | Most) else str(node)
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,24 @@ class Or(Node):
         object.__setattr__(self, "parts", _flat(Or, tuple(self.parts)))
         if len(self.parts) < 2:
             raise ValueError("Or needs two parts or more; use the part itself")
+
+    def __str__(self) -> str:
+        return " OR ".join(_child(p) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Most(Node):
+    """Most of these words: a natural question's words (`indexer.search.natural`), never
+    made by the parser.  A letter matches when it holds at least `natural.needed(n)` of
+    the n parts that are not stop words of its language (`natural.stop_words`); the stop
+    words count for ranking only.  Prints as its parts OR-ed, the nearest query a
+    citation can keep (`match=most` keeps the mode)."""
+
+    parts: tuple[Node, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.parts) < 2:
+            raise ValueError("Most needs two parts or more; use the part itself")
 
     def __str__(self) -> str:
         return " OR ".join(_child(p) for p in self.parts)

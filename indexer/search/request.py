@@ -11,6 +11,7 @@ from .facets import FACET_BY_PARAM
 
 PER_PAGE_MAX = 100
 SORTS = ("relevance", "date", "-date")
+MATCHES = ("auto", "all", "most")  # SearchRequest.match (indexer.search.natural)
 
 
 @dataclass
@@ -26,11 +27,15 @@ class SearchRequest:
     per_page: int = 20
     ocr: bool = False  # OCR-tolerant matching
     unpublished: bool = False  # also drafts and withdrawn letters (archivists only)
+    # A question's words: "auto" every word, else most of them; "all"; "most" (natural.py)
+    match: str = "auto"
 
     def validate(self) -> None:
         """Raise QueryError naming the first bad parameter and what is accepted."""
         if self.sort not in SORTS:
             raise QueryError(f"sort={self.sort!r} is unknown; accepted: {', '.join(SORTS)}")
+        if self.match not in MATCHES:
+            raise QueryError(f"match={self.match!r} is unknown; accepted: {', '.join(MATCHES)}")
         if not isinstance(self.page, int) or self.page < 1:
             raise QueryError(f"page={self.page!r} is not a page number; accepted: 1 or more")
         if not isinstance(self.per_page, int) or not 1 <= self.per_page <= PER_PAGE_MAX:

@@ -37,6 +37,7 @@ class Ordered:
     total: int  # letters matching, the limit aside
     letters: list[tuple[str, float | None]]  # (id, relevance score or None), in order
     marks: Marks  # the words the query matched, for snippets
+    match: str = "all"  # the mode that answered: "all" or "most" (search.natural)
 
 
 @dataclass
@@ -49,6 +50,10 @@ class SearchResult:
     did_you_mean: str | None = None
     # Image-only letters within the filters that a text query could not search.
     unsearched: int = 0
+    # The mode that answered a question (search.natural): "all" its words, or "most";
+    # in "most" mode, how many letters held every word (fewer than natural.MIN_ALL).
+    match: str = "all"
+    strict_total: int | None = None
 
     @property
     def pages(self) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections import Counter
 
 from whoosh import query
 
 from ...search.deadline import Deadline
 from ...search.facets import Facet
 from .arrays import UNDATED, Arrays
+from .atleast import AtLeast
 from .postings import word_docs, word_scores, words_of
 from .query import Expanded
 
@@ -31,6 +33,11 @@ def docs(s, arrays: Arrays, q: query.Query, clock: Deadline) -> set[int]:
         for child in q.subqueries:
             out |= docs(s, arrays, child, clock)
         return out
+    if type(q) is AtLeast:
+        counts: Counter = Counter()
+        for child in q.subqueries:
+            counts.update(docs(s, arrays, child, clock))
+        return {d for d, n in counts.items() if n >= q.k}
     if type(q) is query.And:
         plus = [c for c in q.subqueries if not isinstance(c, query.Not)]
         minus = [c.query for c in q.subqueries if isinstance(c, query.Not)]
@@ -55,13 +62,13 @@ def docs(s, arrays: Arrays, q: query.Query, clock: Deadline) -> set[int]:
 
 def scored_parts(q: query.Query, boost: float = 1.0):
     """(part, multiplier) pairs whose scores add up to the query's score on the letters the
-    query matches: Whoosh scores and/or as the sum of the matching parts, and-not and
+    query matches: Whoosh scores and/or (and at-least) as the sum of the matching parts, and-not and
     and-maybe as their first part (plus the second where it matches); negations score
     nothing.  Anything else is scored by its own matcher."""
     if isinstance(q, query.Not):
         return
     kind = type(q)
-    if kind in (query.And, query.Or) and not getattr(q, "minmatch", 0):
+    if kind in (query.And, query.Or, AtLeast) and not getattr(q, "minmatch", 0):
         for child in q.subqueries:
             yield from scored_parts(child, boost * q.boost)
     elif kind is query.AndNot:

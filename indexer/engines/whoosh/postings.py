@@ -1,11 +1,12 @@
-"""A word's postings read a block at a time, and scored the way Whoosh scores them.
+"""A word's postings read a block at a time, and scored (ranking.py).
 
 Whoosh's matchers step through postings one document at a time, several Python calls
 per document; a word in half of 20,000 letters costs tens of milliseconds that way. Its
 on-disk matcher decodes a whole block of ids and weights at once, so reading those
 blocks directly gives the same documents and weights for a fraction of the calls. The
-scores are Whoosh's own: its scorer's formula, fed the same weights and the same (stored,
-rounded) field lengths, read once per commit (Arrays.lengths).
+scores are ranking.bm25's, fed the same weights and the same (stored, rounded) field
+lengths as the Whoosh matchers' scorer (ranking.Scorer), read once per commit
+(Arrays.lengths).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import BM25FScorer
 
+from . import ranking
 from .query import Expanded
 
 
@@ -122,25 +123,28 @@ def word_scores(
     offset: int,
     wanted: set[int],
 ) -> dict[int, float] | None:
-    """Whoosh's score, summed over the words, of each document of `wanted` (global numbers)
-    holding any of them in one segment; None when the weighting is not one this can
-    reproduce."""
+    """The score (ranking.py), summed over the words, of each document of `wanted` (global
+    numbers) holding any of them in one segment; None when the searcher's weighting is
+    not the engine's own (ranking.Bm25)."""
+    if not isinstance(s.weighting, ranking.Bm25):
+        return None
     out: dict[int, float] = {}
+    n = s.doc_count_all()
+    k1, b = ranking.K1, ranking.B
+    per = 1.0 / ranking.field_boost(s.schema, fieldname)  # counts without the index boost
+    per_length = k1 * b / (s.avg_field_length(fieldname) or 1)
     for word in words:
         btext = _bytes(sub, fieldname, word)
         if btext is None or (fieldname, btext) not in sub.reader():
             continue
-        scorer = s.weighting.scorer(sub, fieldname, btext)
-        if type(scorer) is not BM25FScorer:
-            return None
-        # Whoosh's bm25(), its constants taken out of the loop (whoosh/scoring.py).
-        idf, k1 = scorer.idf, scorer.K1
-        base, per_length = k1 * (1 - scorer.B), k1 * scorer.B / scorer.avgfl
+        # ranking.bm25(), its constants taken out of the loop.
+        idf = ranking.idf(n, s.doc_frequency(fieldname, btext))
         ids, weights = postings.leaf(sub, fieldname, btext)
         get = out.get
-        for d, tf in zip(ids, weights):  # noqa: B905 (the same length by construction)
+        for d, w in zip(ids, weights):  # noqa: B905 (the same length by construction)
             g = d + offset
             if g in wanted:
-                norm = tf + base + per_length * lengths[g]
-                out[g] = get(g, 0.0) + idf * ((tf * (k1 + 1)) / norm)
+                tf = w * per
+                norm = tf + k1 * (1 - b) + per_length * lengths[g]
+                out[g] = get(g, 0.0) + idf * tf * (k1 + 1) / norm
     return out

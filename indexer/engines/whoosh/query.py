@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from whoosh import query
 from whoosh.reading import IndexReader
 
-from ...search import querylang
+from ...search import natural
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET
 from .languages import ENGLISH
@@ -174,12 +174,18 @@ def expand(
 
 
 def parse(
-    text: str, schema, *, ocr: bool = False, keys: Iterable[str] = (ENGLISH,)
+    text: str,
+    schema,
+    *,
+    ocr: bool = False,
+    keys: Iterable[str] = (ENGLISH,),
+    match: str = "all",
 ) -> query.Query:
     """Read a query in Missive's query language (indexer.search.querylang) into a Whoosh query
     (Every() for an empty query), matched in each of the analyses `keys` (the collection's,
-    schema field `stemmed_as`); QueryError names the character at fault."""
-    return to_whoosh(querylang.parse(text), schema, ocr=ocr, keys=tuple(keys))
+    schema field `stemmed_as`), a question's words in the mode `match` asks
+    (search.natural.tree); QueryError names the character at fault."""
+    return to_whoosh(natural.tree(text, match), schema, ocr=ocr, keys=tuple(keys))
 
 
 GRAM_FIELDS = {"content": "grams", "title": "title_grams"}

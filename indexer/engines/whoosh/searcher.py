@@ -138,7 +138,8 @@ class LetterSearch:
         req.validate()
         arrays.warm({f.field for f in FACETS} | {"source"})
         clock = Deadline(self.deadline)
-        parsed = parse(req.q, s.schema, ocr=req.ocr, keys=arrays.lexicon("stemmed_as"))
+        keys = arrays.lexicon("stemmed_as")
+        parsed = parse(req.q, s.schema, ocr=req.ocr, keys=keys, match=req.match)
         q = expand(parsed, s.reader(), arrays.lexicon, budget=self.budget)
         clock.check("reading the query")
         return clock, q

@@ -23,6 +23,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from .ranking import WEIGHTING
 from .store import IndexStore
 
 CommitKey = tuple[str, int | None]  # the generation's folder, Whoosh's number of the commit
@@ -102,14 +103,13 @@ def _searcher(ix: FileIndex) -> Searcher:
     try open until the garbage collector closes them."""
     toc = TOC.read(ix.storage, ix.indexname)
     if not toc.segments:
-        return Searcher(EmptyReader(toc.schema), fromindex=ix)
+        return Searcher(EmptyReader(toc.schema), fromindex=ix, weighting=WEIGHTING)
     readers = [
         SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
         for segment in toc.segments
     ]
-    if len(readers) == 1:
-        return Searcher(readers[0], fromindex=ix)
-    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix)
+    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+    return Searcher(reader, fromindex=ix, weighting=WEIGHTING)  # ranking.py
 
 
 def open_every_file(searcher) -> None:

@@ -18,6 +18,7 @@ import datetime as dt
 from whoosh import qparser, query
 
 from ...records import ymd
+from ...search import natural
 from ...search.errors import QueryError
 from ...search.querytree import (
     And,
@@ -25,6 +26,7 @@ from ...search.querytree import (
     Everything,
     Fuzzy,
     Id,
+    Most,
     Node,
     Not,
     Or,
@@ -33,7 +35,8 @@ from ...search.querytree import (
     Wildcard,
     Year,
 )
-from . import analysis, languages
+from . import analysis, languages, ranking
+from .atleast import AtLeast
 from .schema import SCHEMA_FIELD
 
 TITLE_BOOST = 2.0  # a bare word searches the text and, weighing this much more, the title
@@ -149,6 +152,7 @@ class _Translation:
         self.schema = schema
         self.key = key
         self.stops = languages.stop_words(key)
+        self.language = "" if key == languages.UNSTEMMED else key  # natural.stop_words's
 
     def fields(self, field: str | None) -> tuple[tuple[str, float], ...]:
         if field is None:
@@ -169,6 +173,8 @@ class _Translation:
             kept = self.without_stop_words(n.parts) if isinstance(n, And) else n.parts
             parts = [q for q in (self.node(p) for p in kept) if q is not None]
             return (query.And if isinstance(n, And) else query.Or)(parts)
+        if isinstance(n, Most):
+            return self.most(n)
         if isinstance(n, Not):
             inner = self.node(n.part)
             return query.Not(inner) if inner is not None else None
@@ -187,6 +193,23 @@ class _Translation:
         if isinstance(n, Id):
             return query.Term("id", n.value)
         raise TypeError(f"not a query tree node: {n!r}")
+
+    def most(self, n: Most) -> query.Query | None:
+        """At least natural.needed(k) of the k words that are not stop words in this
+        language (natural.content), and a bonus where two of the question's words, as
+        typed, stand side by side (ranking.PROXIMITY)."""
+        kept, k = natural.content(n.parts, self.language)
+        parts = [q for q in (self.node(p) for p in kept) if q is not None]
+        if not parts:
+            return None
+        found = AtLeast(parts, min(k, len(parts)))
+        pairs = [
+            self.phrase("content", Phrase(None, (a.text, b.text)), ranking.PROXIMITY)
+            for a, b in zip(n.parts, n.parts[1:], strict=False)
+            if isinstance(a, Term) and isinstance(b, Term)
+        ]
+        pairs = [p for p in pairs if len(p.words) == 2]
+        return query.AndMaybe(found, query.Or(pairs)) if pairs else found
 
     def without_stop_words(self, parts: tuple[Node, ...]) -> tuple[Node, ...]:
         """An AND's parts less the bare words that are stop words here, if others remain."""
