@@ -65,6 +65,7 @@ clean:
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.run --n $(N) --json benchmarks/results/bench-$(N).json
 	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
+	$(BIN)/python -m benchmarks.ocr_noise --json benchmarks/results/ocr_noise.json
 
 # ZooKeeper and SOLR_NODES Solr nodes, each its own process on 127.0.0.1, built from Maven
 # Central's Solr 9 artifacts on first use; the PIDs go to $(SOLR_DIR)/cluster.json.

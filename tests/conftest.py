@@ -154,6 +154,20 @@ class LiveServer:
         self.thread.join(5)
 
 
+def serve(env: Env):
+    """Build `env`'s index (no letter may fail) and serve the app over it: a generator for
+    a fixture to `yield from`, the server stopped when the fixture ends."""
+    from webapp import create_app
+
+    report = env.build()
+    assert not report.errors, report.errors
+    server = LiveServer(create_app(app_config(env)))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def live_server(sample_env):
     from webapp import create_app

@@ -71,6 +71,9 @@ class Marks(Protocol):
         """False when there is nothing to mark (an empty query, a filter-only query)."""
         ...
 
+    # Optional: `reading(word) -> str | None`, the word typed that a marked word was matched
+    # as an OCR variant of ("munitlons" -> "munitions"); snippets show it after the word.
+
 
 class Writer(ABC):
     """Changes to the index inside one commit: leaving the `with` block commits them all,

@@ -15,9 +15,10 @@ EXACT_FIELDS = ("exact",)
 class WordMarks:
     """Marks (indexer.engines.base) for the Whoosh engine."""
 
-    def __init__(self, stems: set[str], words: set[str]):
+    def __init__(self, stems: set[str], words: set[str], readings: dict[str, str] | None = None):
         self.stems = stems
         self.words = words
+        self.readings = readings or {}  # an OCR variant (folded) -> the word it stands for
         # The languages of the matched stems ("de:haus" is German) other than English.
         self.others = sorted({languages.key_of(s) for s in stems} - {languages.ENGLISH})
 
@@ -28,6 +29,11 @@ class WordMarks:
         stems = set().union(*(terms.get(f, set()) for f in STEMMED_FIELDS))
         words = set().union(*(terms.get(f, set()) for f in EXACT_FIELDS))
         return cls(stems, words)
+
+    def reading(self, word: str) -> str | None:
+        """The word typed that this word of a text was matched as an OCR misreading of
+        ("munitlons" -> "munitions"), or None."""
+        return self.readings.get(fold(word))
 
     @classmethod
     def none(cls) -> WordMarks:

@@ -158,15 +158,26 @@ def _walking(m, wanted: set[int]):
 
 
 def order(
-    s, arrays: Arrays, q, allowed: set[int], sort: str, count: int, clock: Deadline
+    s,
+    arrays: Arrays,
+    q,
+    allowed: set[int],
+    sort: str,
+    count: int,
+    clock: Deadline,
+    first: set[int] | None = None,
 ) -> list[tuple[int, float | None]]:
-    """The first `count` allowed documents in the order `sort` asks, with their scores."""
+    """The first `count` allowed documents in the order `sort` asks, with their scores;
+    by relevance, the documents of `first` (OCR mode: matched as typed) before the rest."""
     if count <= 0:
         return []
     if sort == "relevance" and not isinstance(q, query.Every):
         found = scores(s, arrays, q, allowed, clock)
         rank = arrays.rank()
-        best = heapq.nlargest(count, allowed, key=lambda d: (found.get(d, 0.0), -rank[d]))
+        tier = first or ()
+        best = heapq.nlargest(
+            count, allowed, key=lambda d: (d in tier, found.get(d, 0.0), -rank[d])
+        )
         return [(d, found.get(d, 0.0)) for d in best]
     starts, _, ids = arrays.columns()
     sign = -1 if sort == "-date" else 1

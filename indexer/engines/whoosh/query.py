@@ -17,8 +17,9 @@ from whoosh.reading import IndexReader
 from ...search import natural
 from ...search.errors import QueryError, QueryTooBroad
 from .. import EXPANSION_BUDGET
+from . import variants
 from .languages import ENGLISH
-from .translate import TITLE_BOOST, to_whoosh
+from .translate import TITLE_BOOST, OcrPhrase, OcrWord, to_whoosh
 
 EXPANSION_LIMIT = 1000  # distinct words one wildcard or fuzzy term may stand for
 # EXPANSION_BUDGET (indexer.engines): distinct words all the wildcard and fuzzy terms of one
@@ -112,8 +113,13 @@ class _Budget:
         # the same wildcard once per language, and spends its words once.
         self.expanded: dict[query.Query, Expanded] = {}
 
+        self.variants: dict[str, list] = {}  # an OCR-tolerant word's (variants.variants_of)
+
     def spend(self, term: query.MultiTerm, words: int) -> None:
-        self.terms.append((_as_typed(term), words))
+        self.spend_words(_as_typed(term), words)
+
+    def spend_words(self, typed: str, words: int) -> None:
+        self.terms.append((typed, words))
         total = sum(n for _, n in self.terms)
         if self.limit is not None and total > self.limit:
             by_term: dict[str, int] = {}
@@ -134,6 +140,9 @@ def _expand(
 ) -> query.Query:
     if isinstance(q, Expanded):
         return q
+    if isinstance(q, OcrWord | OcrPhrase):  # looked up in the collection's words
+        resolve = variants.word if isinstance(q, OcrWord) else variants.phrase
+        return resolve(q, reader, lexicon, budget)
     bare = isinstance(q, query.Every) and q.fieldname not in (None, "")
     if bare or isinstance(q, query.Wildcard | query.Prefix) and not q.text.strip("*?"):
         raise QueryError("a wildcard needs at least one letter, e.g. munition*")

@@ -30,6 +30,7 @@ from .pool import SearcherPool
 from .query import EXPANSION_BUDGET, expand, for_matching, highlight_terms, parse
 from .spelling import suggest
 from .store import IndexStore
+from .variants import as_typed, readings_of
 
 SIMILAR_CACHE = 5000  # letters whose "more like this" list is remembered per commit
 FACET_LIMIT = 100  # values per facet, most frequent first (selected values always kept)
@@ -178,7 +179,8 @@ class LetterSearch:
         base, _, sets = self._sets(s, arrays, q, req, clock)
         allowed = base.intersection(*sets.values())
         ids = arrays.columns()[2]
-        found = order(s, arrays, for_matching(q), allowed, req.sort, limit, clock)
+        first = _as_typed(s, arrays, q, clock)
+        found = order(s, arrays, for_matching(q), allowed, req.sort, limit, clock, first)
         marks = self._marks(s, q) if req.q else WordMarks.none()
         return Ordered(len(allowed), [(ids[d], score) for d, score in found], marks)
 
@@ -244,14 +246,18 @@ class LetterSearch:
     ) -> list[Hit]:
         start = (req.page - 1) * req.per_page
         count = start + req.per_page if start < len(allowed) else 0
-        found = order(s, arrays, for_matching(q), allowed, req.sort, count, clock)
+        first = _as_typed(s, arrays, q, clock) if count else None
+        found = order(s, arrays, for_matching(q), allowed, req.sort, count, clock, first)
         page = found[start:]
         marks = self._marks(s, q) if req.q and page else WordMarks.none()
         return [self._hit(s, docnum, score, marks, clock) for docnum, score in page]
 
     @staticmethod
     def _marks(s, q: query.Query) -> WordMarks:
-        return WordMarks.of(highlight_terms(q, s.reader()))
+        marks = WordMarks.of(highlight_terms(q, s.reader()))
+        variants, marks.readings = readings_of(q)  # OCR variants and how they read
+        marks.words |= variants
+        return marks
 
     # -- single letters --------------------------------------------------------------
     @_borrowing
@@ -306,6 +312,13 @@ class LetterSearch:
     @_borrowing
     def vocabulary(self, _s, arrays: Arrays, fieldname: str) -> list[str]:
         return list(arrays.lexicon(fieldname))
+
+
+def _as_typed(s, arrays: Arrays, q: query.Query, clock: Deadline) -> set[int] | None:
+    """In OCR-tolerant mode, the letters the query matches as typed, without variants:
+    they rank first (None: the query has no variants)."""
+    typed = as_typed(q)
+    return None if typed is None else docs(s, arrays, for_matching(typed), clock)
 
 
 def _similar(s, arrays: Arrays, letter_id: str, limit: int) -> list[dict[str, Any]]:

@@ -51,13 +51,60 @@ DEFAULT_FIELDS = (
 STEMMED_FIELDS = ("content", "title")  # the fields whose words are stemmed per language
 
 
-class OcrTerm(query.FuzzyTerm):
-    """A word that also matches forms within a small edit distance (OCR slips)."""
+class OcrWord(query.MultiTerm):
+    """A word of the text in OCR-tolerant mode: stands for the words OCR may have misread
+    it as (search/ocr.py), looked up when the query is expanded (query.expand)."""
 
-    def __init__(self, fieldname, text, boost=1.0, **_ignored):
-        n = len(text)
-        maxdist = 0 if n <= 3 else 1 if n <= 6 else 2
-        super().__init__(fieldname, text, boost=boost * 0.8, maxdist=maxdist, prefixlength=1)
+    def __init__(self, fieldname, text, boost=1.0, key: str = languages.ENGLISH, **_ignored):
+        self.fieldname, self.text, self.boost, self.key = fieldname, text, boost, key
+
+    def _btexts(self, reader):
+        raise TypeError("an OCR-tolerant word is matched once query.expand looked it up")
+
+    def __eq__(self, other):
+        return type(other) is OcrWord and (other.text, other.boost, other.key) == (
+            self.text,
+            self.boost,
+            self.key,
+        )
+
+    def __hash__(self):
+        return hash((OcrWord, self.text, self.boost, self.key))
+
+    def __str__(self):
+        return f"{self.fieldname}:{self.text}"
+
+
+class OcrPhrase(query.Query):
+    """A phrase of the text in OCR-tolerant mode: the phrase, or its words' OCR variants
+    side by side, looked up when the query is expanded (query.expand)."""
+
+    def __init__(self, fieldname: str, typed: tuple, stems: tuple, slop: int, boost: float,
+                 key: str):
+        self.fieldname, self.typed, self.stems = fieldname, tuple(typed), tuple(stems)
+        self.words = list(self.stems)  # as a Phrase's
+        self.slop, self.boost, self.key = slop, boost, key
+
+    def _key(self):
+        return (self.fieldname, self.typed, self.stems, self.slop, self.boost, self.key)
+
+    def __eq__(self, other):
+        return type(other) is OcrPhrase and other._key() == self._key()
+
+    def __hash__(self):
+        return hash((OcrPhrase, *self._key()))
+
+    def __repr__(self):
+        return f"OcrPhrase({self.fieldname!r}, {self.typed!r}, slop={self.slop})"
+
+    def __str__(self):
+        return f'{self.fieldname}:"{" ".join(self.typed)}"'
+
+    def is_leaf(self):
+        return True
+
+    def matcher(self, searcher, context=None):
+        raise TypeError("an OCR-tolerant phrase is matched once query.expand looked it up")
 
 
 class Terms(qparser.QueryParser):
@@ -83,8 +130,9 @@ class Terms(qparser.QueryParser):
         else:
             q = super().term_query(fieldname, text, termclass, **args)
         if self.ocr and fieldname == "content" and termclass is query.Term and q is not None:
-            twin = super().term_query("exact", text, OcrTerm, **args)
-            if twin is not None:
+            twin = super().term_query("exact", text, OcrWord, **args)
+            if isinstance(twin, OcrWord):  # a word that splits is a phrase: OcrPhrase's
+                twin.key = self.key
                 return query.Or([q, twin])
         return q
 
@@ -240,6 +288,10 @@ class _Translation:
             words = analysis.words_as(self.key, text)
         else:
             words = [t.text for t in self.schema[fieldname].tokenize(text, mode="query")]
+        if self.terms.ocr and fieldname == "content":
+            typed = analysis.folded_words(text)
+            if len(typed) == len(words):
+                return OcrPhrase(fieldname, typed, words, n.slop, boost, self.key)
         return query.Phrase(fieldname, words, slop=n.slop, boost=boost)
 
     def wildcard(self, fieldname: str, pattern: str, boost: float) -> query.Query | None:
