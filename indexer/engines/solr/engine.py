@@ -25,6 +25,7 @@ from typing import Any
 
 from ...archive.lock import WRITE_TIMEOUT, write_lock
 from ...records import Letter
+from ...search import natural
 from ...search.request import SearchRequest
 from ...search.results import Hit, Ordered, SearchResult
 from .. import EngineConfig
@@ -198,10 +199,10 @@ class SolrEngine(Engine):
 
     # -- searching -------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResult:
-        return self.searching.search(req)
+        return natural.answer(self.searching.search, req)  # a question: all, then most
 
     def ordered(self, req: SearchRequest, limit: int) -> Ordered:
-        return self.searching.ordered(req, limit)
+        return natural.answer(lambda r: self.searching.ordered(r, limit), req)
 
     def hits(
         self, letters: list[tuple[str, float | None]], marks: Marks, *, unpublished: bool = False

@@ -17,6 +17,7 @@ class SolrMarks:
         terms = terms or MarkTerms()
         self.stems = set(terms.stems)
         self.words = set(terms.words)
+        self.readings = dict(terms.readings)
         self.keys = sorted({k for k, _ in self.stems})
 
     def __bool__(self) -> bool:
@@ -24,6 +25,10 @@ class SolrMarks:
 
     def __repr__(self) -> str:
         return f"SolrMarks(stems={sorted(self.stems)}, words={sorted(self.words)})"
+
+    def reading(self, word: str) -> str | None:
+        """The word typed that `word` was matched for as an OCR variant rarer than it."""
+        return self.readings.get(fold(word))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not self:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ...search import querylang
+from ...search import natural, querylang
 from ...search.deadline import SearchTimeout
 from ...search.errors import QueryError
 from ...search.facets import FACET_BY_PARAM, FACETS, Facet
@@ -90,14 +90,21 @@ class Searching:
         return f"-status:{SYSTEM_STATUS}" if unpublished else "status:published"
 
     def terms(self, fieldname: str) -> list[str]:
-        def read() -> list[str]:
+        """A field's words, sorted (the vocabulary)."""
+        return list(self.term_counts(fieldname))
+
+    def term_counts(self, fieldname: str) -> dict[str, int]:
+        """A field's words, sorted, with the letters holding each (deleted ones too until
+        Solr merges them away)."""
+
+        def read() -> dict[str, int]:
             found = self.client.request(
                 f"/{self.collection()}/terms",
                 {"terms.fl": fieldname, "terms.limit": -1, "terms.sort": "index",
                  "terms.mincount": 1, "json.nl": "flat"},
             )
             flat = (found.get("terms") or {}).get(fieldname) or []
-            return sorted(str(w) for w in flat[::2])
+            return dict(sorted(zip((str(w) for w in flat[::2]), flat[1::2], strict=True)))
 
         return self.remembered(f"terms:{fieldname}", read)
 
@@ -112,16 +119,22 @@ class Searching:
         buckets = (found.get("facets") or {}).get("v", {}).get("buckets") or []
         return {str(b["val"]): b["count"] for b in buckets}
 
-    def translate(self, q: str, *, ocr: bool) -> tuple[Node, str, SolrMarks]:
-        tree = querylang.parse(q)
+    def translate(self, q: str, *, ocr: bool, match: str = "all"
+                  ) -> tuple[Node, str, SolrMarks, dict[str, str]]:
+        """The query's tree (a question's words as a Most node in "most" mode), its
+        Solr query string, marks and the parameters the string refers to."""
+        tree = natural.tree(q, match)
         if isinstance(tree, Everything):
-            return tree, EVERYTHING, SolrMarks()
-        text, terms = to_solr(tree, self.keys(), self.terms, ocr=ocr, budget=self.budget)
-        return tree, text, SolrMarks(terms)
+            return tree, EVERYTHING, SolrMarks(), {}
+        counts = self.term_counts("exact") if ocr else {}
+        text, terms, extra = to_solr(tree, self.keys(), self.terms, ocr=ocr,
+                                     budget=self.budget, frequency=lambda w: counts.get(w, 0))
+        return tree, text, SolrMarks(terms), extra
 
-    def _params(self, req: SearchRequest, text: str) -> dict[str, Any]:
+    def _params(self, req: SearchRequest, text: str, extra: dict[str, str]) -> dict[str, Any]:
         fq = [self.visibility(req.unpublished)]
-        params: dict[str, Any] = {"q": "{!lucene q.op=OR tag=q v=$qq}", "qq": text}
+        params: dict[str, Any] = {"q": "{!lucene tag=q v=$qq}", "qq": text, "q.op": "OR",
+                                  **extra}
         for param in dict.fromkeys([*req.filters, *req.exclude]):
             # One filter per facet (its selections less its exclusions), tagged, so the
             # facet is counted without both.
@@ -156,8 +169,8 @@ class Searching:
     # -- searches --------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResult:
         req.validate()
-        tree, text, marks = self.translate(req.q, ocr=req.ocr)
-        params = self._params(req, text)
+        tree, text, marks, extra = self.translate(req.q, ocr=req.ocr, match=req.match)
+        params = self._params(req, text, extra)
         params |= {"start": (req.page - 1) * req.per_page, "rows": req.per_page,
                    "fl": "id,meta,content,score"}
         facets: dict[str, Any] = {}
@@ -238,8 +251,8 @@ class Searching:
 
     def ordered(self, req: SearchRequest, limit: int) -> Ordered:
         req.validate()
-        _, text, marks = self.translate(req.q, ocr=req.ocr)
-        params = self._params(req, text) | {"fl": "id,score"}
+        _, text, marks, extra = self.translate(req.q, ocr=req.ocr, match=req.match)
+        params = self._params(req, text, extra) | {"fl": "id,score"}
         relevance = params["sort"].startswith("score")
         out: list[tuple[str, float | None]] = []
         total = 0

@@ -47,7 +47,7 @@ def suggest(searching: Searching, q: str, tree: Node, unpublished: bool) -> str 
 
 
 def _holds(searching: Searching, word: str, unpublished: bool) -> bool:
-    text, _ = to_solr(Term("text", word), searching.keys(), searching.terms)
+    text, _, _ = to_solr(Term("text", word), searching.keys(), searching.terms)
     found = searching.select({"q": "{!lucene q.op=OR v=$qq}", "qq": text, "rows": 0,
                               "fq": searching.visibility(unpublished)})
     return found["response"]["numFound"] > 0

@@ -14,6 +14,7 @@ as `+` on each part, NOT as `(*:* -part)` so that it also holds alone or in a gr
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ...records import ymd
+from ...search import natural, ocr
 from ...search.errors import QueryError, QueryTooBroad
 from ...search.querytree import (
     VALUE_FIELDS,
@@ -30,6 +32,7 @@ from ...search.querytree import (
     Everything,
     Fuzzy,
     Id,
+    Most,
     Node,
     Not,
     Or,
@@ -53,6 +56,12 @@ _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/ ])')
 
 # Words of the collection a field holds, for wildcard and fuzzy expansion.
 Vocabulary = Callable[[str], list[str]]
+# Letters holding a folded word of the text (`exact`), for OCR variants.
+Frequency = Callable[[str], int]
+# An OCR variant weighs ocr.weight(cost) beside the word typed, scaled down further so
+# that every letter matching as typed ranks above the letters matching by variants only.
+VARIANT_SCALE = 0.01
+MAX_COMBINATIONS = 64  # phrases of OCR variants made for one phrase
 
 
 def escape(text: str) -> str:
@@ -91,17 +100,51 @@ class MarkTerms:
 
     stems: set[tuple[str, str]] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    readings: dict[str, str] = field(default_factory=dict)  # OCR variant -> word typed
 
 
 class Expansion:
     """Wildcard and fuzzy terms looked up once per search and counted against a budget."""
 
-    def __init__(self, vocabulary: Vocabulary, budget: int | None):
+    def __init__(self, vocabulary: Vocabulary, budget: int | None,
+                 frequency: Frequency | None = None):
         self.vocabulary = vocabulary
+        self.frequency = frequency or (lambda _w: 0)
         self.budget = budget
         self.spent: list[tuple[str, int]] = []
         self.done: dict[tuple, list[str]] = {}
         self.clauses = 0  # words written out as clauses so far
+        self.params: dict[str, str] = {}  # request parameters the query string refers to
+
+    def ocr_variants(self, word: str, *, in_phrase: bool) -> list[tuple[str, float]]:
+        """(variant, cost) of a folded word among the text's words (search/ocr.py), looked
+        up once per query and counted against the budget."""
+        memo = ("ocr", word, in_phrase)
+        if memo not in self.done:
+            found = ocr.variants(word, self.vocabulary("exact"), frequency=self.frequency,
+                                 in_phrase=in_phrase)
+            self.spend(word, len(found))
+            self.done[memo] = found
+        return self.done[memo]
+
+    def spend(self, typed: str, count: int) -> None:
+        self.spent.append((typed, count))
+        total = sum(n for _, n in self.spent)
+        if self.budget is not None and total > self.budget:
+            counted = ", ".join(f"{t} {n:,}" for t, n in self.spent[:8])
+            more = ", ..." if len(self.spent) > 8 else ""
+            raise QueryTooBroad(
+                f"the query is too broad: its wildcard and fuzzy terms stand for {total:,} "
+                f"or more different words together ({counted}{more}); the limit is "
+                f"{self.budget:,} words per search; use fewer wildcards, or more letters "
+                "before each * (munition* rather than m*)"
+            )
+
+    def param(self, value: str) -> str:
+        """`value` as a new request parameter; its name."""
+        name = f"part{len(self.params)}"
+        self.params[name] = value
+        return name
 
     def render(self, fieldname: str, words: list[str], boost: float = 1.0) -> str:
         """any_of_words, scored while the query stays within SCORED_CLAUSES."""
@@ -122,17 +165,7 @@ class Expansion:
                 f"'{typed}' matches more than {EXPANSION_LIMIT:,} different words; "
                 "add more letters before the * or ?"
             )
-        self.spent.append((typed, len(found)))
-        total = sum(n for _, n in self.spent)
-        if self.budget is not None and total > self.budget:
-            counted = ", ".join(f"{t} {n:,}" for t, n in self.spent[:8])
-            more = ", ..." if len(self.spent) > 8 else ""
-            raise QueryTooBroad(
-                f"the query is too broad: its wildcard and fuzzy terms stand for {total:,} "
-                f"or more different words together ({counted}{more}); the limit is "
-                f"{self.budget:,} words per search; use fewer wildcards, or more letters "
-                "before each * (munition* rather than m*)"
-            )
+        self.spend(typed, len(found))
         self.done[memo] = found
         return found
 
@@ -198,6 +231,8 @@ class Translation:
         if isinstance(n, Or):
             parts = [p for p in (self.node(x, negated) for x in n.parts) if p]
             return "(" + " ".join(parts) + ")" if parts else None
+        if isinstance(n, Most):
+            return self.most(n, negated)
         if isinstance(n, Not):
             inner = self.node(n.part, not negated)
             return f"({EVERYTHING} -{inner})" if inner else None
@@ -216,6 +251,17 @@ class Translation:
         if isinstance(n, Everything):
             return EVERYTHING
         raise TypeError(f"not a query tree node: {n!r}")
+
+    def most(self, n: Most, negated: bool) -> str | None:
+        """At least natural.needed(k) of the k words that are not stop words in this
+        language (natural.content): Solr's bool parser with `mm`, the parts as parameters
+        (scored as the sum of the parts a letter holds)."""
+        kept, k = natural.content(n.parts, "" if self.k == UNSTEMMED else self.k)
+        parts = [p for p in (self.node(x, negated) for x in kept) if p]
+        if not parts:
+            return None
+        should = " ".join(f"should=${self.expansion.param(p)}" for p in parts)
+        return f"{{!bool {should} mm={min(k, len(parts))}}}"
 
     def without_stops(self, parts: tuple[Node, ...]) -> tuple[Node, ...]:
         """An AND's parts less the bare words that are stop words here, if others remain."""
@@ -250,21 +296,58 @@ class Translation:
         for fieldname, boost in self.fields(n.field):
             body = escape(words[0]) if len(words) == 1 else quoted(" ".join(words))
             made.append(f"{fieldname}:{body}" + (f"^{boost:g}" if boost != 1.0 else ""))
-        if self.ocr and n.field in (None, "text") and len(words) == 1:
-            made.append(self.ocr_twin(n, words[0], negated))
+        if self.ocr and n.field in (None, "text"):
+            if len(words) == 1:
+                made.append(self.ocr_twin(words[0], negated))
+            else:
+                made.append(self.ocr_phrases(words, "", negated))
         return self.either(made)
 
-    def ocr_twin(self, n: Term, word: str, negated: bool) -> str:
-        """Words within a small edit distance of a word of the text (OCR slips)."""
+    def ocr_twin(self, word: str, negated: bool) -> str | None:
+        """The word's OCR variants among the text's words, each weighing less than the
+        word (a variant that stems as the word is the word)."""
         folded = analysis.fold(word)
-        size = len(folded)
-        distance = 0 if size <= 3 else 1 if size <= 6 else 2
-        found = self.expansion.words(
-            n, ("exact",), folded, fuzzy_words(folded, distance, 1)
-        )
-        if not negated:
-            self.marks.words.update(found)
-        return self.expansion.render("exact", found, 0.8)
+        own = analysis.stem(self.k, folded)
+        found = [(v, c) for v, c in self.expansion.ocr_variants(folded, in_phrase=False)
+                 if analysis.stem(self.k, v) != own]
+        if not found:
+            return None
+        self.keep_readings(folded, [v for v, _ in found], negated)
+        return "(" + " ".join(
+            f"exact:{escape(v)}^{ocr.weight(c) * VARIANT_SCALE:.6f}" for v, c in found
+        ) + ")"
+
+    def keep_readings(self, typed: str, variants: list[str], negated: bool) -> None:
+        """Mark the variants; a variant rarer than the word typed is shown with it."""
+        if negated:
+            return
+        self.marks.words.update(variants)
+        own = self.expansion.frequency(typed)
+        for v in variants:
+            if self.expansion.frequency(v) < own:
+                self.marks.readings[v] = typed
+
+    def ocr_phrases(self, words: list[str], slop: str, negated: bool) -> str | None:
+        """The phrase's words or their variants side by side, in the text's unstemmed
+        words, each combination weighing as its costliest variant (the cheapest
+        MAX_COMBINATIONS of them)."""
+        positions = []
+        for w in words:
+            folded = analysis.fold(w)
+            found = self.expansion.ocr_variants(folded, in_phrase=len(words) > 1)
+            self.keep_readings(folded, [v for v, _ in found], negated)
+            positions.append([(folded, 0.0), *found])
+        combos = sorted(
+            (max(c for _, c in combo), [v for v, _ in combo])
+            for combo in itertools.product(*positions)
+            if any(c for _, c in combo)
+        )[:MAX_COMBINATIONS]
+        if not combos:
+            return None
+        return "(" + " ".join(
+            f"exact:{quoted(' '.join(vs))}{slop}^{ocr.weight(cost) * VARIANT_SCALE:.6f}"
+            for cost, vs in combos
+        ) + ")"
 
     def phrase(self, n: Phrase, negated: bool) -> str | None:
         words = analysis.words(" ".join(n.words))
@@ -279,6 +362,8 @@ class Translation:
         for fieldname, boost in self.fields(n.field):
             made.append(f"{fieldname}:{quoted(' '.join(words))}{tail}"
                         + (f"^{boost:g}" if boost != 1.0 else ""))
+        if self.ocr and n.field in (None, "text"):
+            made.append(self.ocr_phrases(words, tail, negated))
         return self.either(made)
 
     def expanded(self, n: Wildcard | Fuzzy, negated: bool) -> str:
@@ -325,13 +410,15 @@ def to_solr(
     *,
     ocr: bool = False,
     budget: int | None = None,
-) -> tuple[str, MarkTerms]:
+    frequency: Frequency | None = None,
+) -> tuple[str, MarkTerms, dict[str, str]]:
     """The query string for `tree` matched in each analysis of `keys` (the collection's),
-    and what it matched for marks. QueryError when no word is left to search for."""
+    what it matched for marks, and the request parameters the string refers to (run it
+    with q.op=OR). QueryError when no word is left to search for."""
     marks = MarkTerms()
     if isinstance(tree, Everything):
-        return EVERYTHING, marks
-    expansion = Expansion(vocabulary, budget)
+        return EVERYTHING, marks, {}
+    expansion = Expansion(vocabulary, budget, frequency)
     branches: dict[str, list[str]] = {}
     ordered = sorted(set(keys) or {ENGLISH}, key=lambda k: (k != ENGLISH, k))
     for k in ordered:
@@ -341,9 +428,10 @@ def to_solr(
     if not branches:
         raise QueryError("the query has no words to search for")
     if len(ordered) == 1:
-        return next(iter(branches)), marks
+        return next(iter(branches)), marks, expansion.params
     # A letter is matched in the analyses it is indexed in (its languages).
     parts = [
         f"(+stemmed_as:({' OR '.join(escape(k) for k in ks)}) +{q})" for q, ks in branches.items()
     ]
-    return (parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"), marks
+    joined = parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+    return joined, marks, expansion.params
