@@ -6,8 +6,9 @@ field holds them) that an OCR-tolerant search also accepts for `word`, each with
 The cost is an edit distance in which the slips OCR makes all the time are cheap
 (`CONFUSIONS`: rn/m, l/1/i, e/c, li/h, the long s read as f, ...) and any other edit costs
 one; the budget grows with the word's length (`budget`), and the first letters may be
-misread like any other.  A word of three letters or fewer has no variants: nearly every
-one-letter change of a short word is another real word.
+misread like any other.  A word of three letters or fewer has no variants (nearly every
+one-letter change of a short word is another real word), but in a phrase, whose other
+words keep it precise, a word of three letters may have one slip ("tho" for "the").
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ VARIANT_WEIGHT = 0.25
 # benchmarks/ocr_noise.py.
 RARER = 0.25
 FEW = 3  # letters: a word this rare may always be a misreading
+# In a phrase, whose other words keep it precise, a commoner misreading is let in ("tho"
+# for "the" in a third of an old newspaper's articles).
+RARER_IN_PHRASE = 0.5
 
 # Pairs of glyph groups OCR reads one for the other, in either direction (folded text:
 # capital I is i).  Changing one for the other costs SLIP.
@@ -47,11 +51,14 @@ for _a, _b in CONFUSIONS:
 _SHAPES = sorted({(len(a), len(b)) for a, b in _COST if (len(a), len(b)) != (1, 1)})
 
 
-def budget(word: str) -> float:
+def budget(word: str, *, in_phrase: bool = False) -> float:
     """The edits a variant of `word` may cost, by its length: none up to three letters,
     one slip at four, two slips at five and six, an edit and a slip from seven, two edits
-    from ten."""
+    from ten.  In a phrase, whose other words keep it precise, a word of three letters
+    may have one slip."""
     n = len(word)
+    if n == 3 and in_phrase:
+        return SLIP
     if n <= 3:
         return 0.0
     if n == 4:
@@ -97,6 +104,7 @@ def variants(
     *,
     frequency: Callable[[str], int] | None = None,
     limit: int = 50,
+    in_phrase: bool = False,
 ) -> list[tuple[str, float]]:
     """(variant, cost) for the words of `vocabulary` (folded) within `budget(word)` of the
     folded `word`, cheapest first, at most `limit`; the word itself is not one.
@@ -105,7 +113,7 @@ def variants(
     both common (the rarer held by more than RARER of the letters holding the other, and
     by more than FEW) are two words, not one misread; a word typed that no letter holds
     may stand for any."""
-    allowed = budget(word)
+    allowed = budget(word, in_phrase=in_phrase)
     if allowed <= 0:
         return []
     # Plain edit distance first, in compiled code: a slip is one or two plain edits.
@@ -128,7 +136,7 @@ def variants(
 
         def misread(w: str) -> bool:
             rarer, commoner = sorted((own, frequency(w)))
-            return rarer <= max(FEW, RARER * commoner)
+            return rarer <= max(FEW, (RARER_IN_PHRASE if in_phrase else RARER) * commoner)
 
         out = [(w, c) for w, c in out if misread(w)]
     out.sort(key=lambda wc: (wc[1], wc[0]))

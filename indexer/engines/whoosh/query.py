@@ -113,7 +113,7 @@ class _Budget:
         # the same wildcard once per language, and spends its words once.
         self.expanded: dict[query.Query, Expanded] = {}
 
-        self.variants: dict[str, list] = {}  # an OCR-tolerant word's (variants.variants_of)
+        self.variants: dict[tuple, list] = {}  # OCR-tolerant words' (variants.variants_of)
 
     def spend(self, term: query.MultiTerm, words: int) -> None:
         self.spend_words(_as_typed(term), words)

@@ -31,11 +31,14 @@ VARIANTS = "ocr_variants"  # the attribute holding the variants (folded words) m
 PHRASE = "ocr_phrase"  # True on a phrase's query: the phrase, or its variants side by side
 
 
-def variants_of(word: str, reader, lexicon: Callable[[str], list[str]], budget) -> list:
-    """(variant, cost) of a folded word in the unstemmed field, looked up once per query
-    and counted against its budget of expanded words."""
+def variants_of(
+    word: str, reader, lexicon: Callable[[str], list[str]], budget, *, in_phrase: bool = False
+) -> list:
+    """(variant, cost) of a folded word in the unstemmed field (in a phrase or not: see
+    ocr.budget), looked up once per query and counted against its budget of expanded
+    words."""
     known = budget.variants
-    if word not in known:
+    if (word, in_phrase) not in known:
         if lexicon is None:
 
             def lexicon(fieldname: str) -> list[str]:
@@ -44,9 +47,10 @@ def variants_of(word: str, reader, lexicon: Callable[[str], list[str]], budget) 
         def frequency(w: str) -> int:
             return reader.doc_frequency("exact", w)
 
-        known[word] = ocr.variants(word, lexicon("exact"), frequency=frequency)
-        budget.spend_words(word, len(known[word]))
-    return known[word]
+        found = ocr.variants(word, lexicon("exact"), frequency=frequency, in_phrase=in_phrase)
+        known[word, in_phrase] = found
+        budget.spend_words(word, len(found))
+    return known[word, in_phrase]
 
 
 def _readings(pairs: list[tuple[str, str]], reader) -> dict[str, str]:
@@ -77,7 +81,7 @@ def phrase(q: OcrPhrase, reader, lexicon, budget) -> query.Query:
     pairs: list[tuple[str, str]] = []
     for typed, stem in zip(q.typed, q.stems, strict=True):
         alternatives = {stem: 1.0}
-        for v, cost in variants_of(typed, reader, lexicon, budget):
+        for v, cost in variants_of(typed, reader, lexicon, budget, in_phrase=len(q.typed) > 1):
             s = analysis.term(q.key, v)
             if s != stem and (q.fieldname, s) in reader:
                 alternatives[s] = max(alternatives.get(s, 0.0), ocr.weight(cost))
