@@ -81,6 +81,7 @@ def test_variants_follow_the_word_length_and_ocr_confusions(small_index):
             "aims": (["The aims of trade."], None),  # r for i: no OCR slip
             "war": (["The war ended."], None),
             "wax": (["The wax melted."], None),
+            "tho-war": (["Then tho war ended."], None),  # e read as o
         }
     )
 
@@ -92,8 +93,12 @@ def test_variants_follow_the_word_length_and_ocr_confusions(small_index):
     assert ocr_found("katlonal") == {"national", "katlonal"}
     # Short words stay precise: one slip at four letters, none at three.
     assert ocr_found("arms") == {"arms", "arrns"}
-    assert ocr_found("war") == {"war"}
+    assert ocr_found("war") == {"war", "tho-war"}
     assert ocr.budget("war") == 0 and ocr.budget("arms") < ocr.EDIT
+    # In a phrase the other word keeps a short word precise: one slip at three letters.
+    assert ocr_found("the") == found(small.engine, "the") and "tho-war" not in ocr_found("the")
+    assert ocr_found('"the war"') == {"war", "tho-war"}
+    assert ocr_found('"the wax"') == {"wax"}
 
 
 def test_two_common_words_are_no_misreadings_of_each_other(small_index):
