@@ -171,6 +171,7 @@ def missive(docs: dict, workdir: Path) -> tuple[Ranker, Callable[[], None], dict
         result = engine.search(SearchRequest(q=question, per_page=DEPTH))
         return [back[h.id] for h in result.hits]
 
+    rank.engine = engine  # type: ignore[attr-defined]  (the acceptance test asks it more)
     return rank, engine.close, built
 
 

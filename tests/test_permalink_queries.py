@@ -2,8 +2,10 @@
 archive and real HTTP, find what they found when Whoosh's parser read them.
 
 The expected ids below were recorded once by running the searches with the parser the
-query language replaced (Whoosh's QueryParser); they are data, not computed here.  The one
-intended change: `date:>`, `date:<` and `{…}` leave their bound out.
+query language replaced (Whoosh's QueryParser); they are data, not computed here.  The
+intended changes: `date:>`, `date:<` and `{…}` leave their bound out; letters of equal
+sets rank as BM25 with the standard idf ranks them (engines/whoosh/ranking.py), so four
+orders differ from Whoosh's.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ ALL = [LIMA, LONDON, ISLAMABAD, WASHINGTON, WELLINGTON]
 
 # (the URL's query string, the ids it found, in order)
 SAME = [
-    ("q=cluster+munitions", [ISLAMABAD, LIMA, WELLINGTON, WASHINGTON, LONDON]),
-    ("q=cluster+munitions&ocr=1", [ISLAMABAD, WELLINGTON, LIMA, WASHINGTON, LONDON]),
+    ("q=cluster+munitions", [ISLAMABAD, LIMA, WASHINGTON, WELLINGTON, LONDON]),
+    ("q=cluster+munitions&ocr=1", [ISLAMABAD, LIMA, WASHINGTON, WELLINGTON, LONDON]),
     ("q=%22Arms+Trade+Treaty%22", [LONDON]),
     ("q=%22Lima+munitions%22~8", [LIMA]),
     ("q=munitions+AND+Lima", [LIMA]),
@@ -30,12 +32,12 @@ SAME = [
     ("q=munitions+NOT+Lima", [ISLAMABAD, WELLINGTON, WASHINGTON, LONDON]),
     ("q=munitions+-Lima", [ISLAMABAD, WELLINGTON, WASHINGTON, LONDON]),
     ("q=%28Lima+OR+Wellington%29+AND+munitions", [LIMA, WELLINGTON]),
-    ("q=munitions+OR+treaty+conference", [LIMA, LONDON]),
+    ("q=munitions+OR+treaty+conference", [LONDON, LIMA]),
     ("q=munitions+AND+Lima+OR+Wellington", [LIMA, WELLINGTON]),
     ("q=Russia+NOT+%28Lima+OR+Washington%29", [WELLINGTON]),
     ("q=%2BLima+%2Bmunitions", [LIMA]),
     ("q=NOT+Lima", [LONDON, ISLAMABAD, WASHINGTON, WELLINGTON]),
-    ("q=munition%2A", [WELLINGTON, ISLAMABAD, LIMA, WASHINGTON, LONDON]),
+    ("q=munition%2A", [WELLINGTON, LONDON, ISLAMABAD, LIMA, WASHINGTON]),
     ("q=tre%3Fty", [LONDON]),
     ("q=title%3Amun%2A", [ISLAMABAD, WELLINGTON, LIMA, WASHINGTON]),
     ("q=munitoins~", [ISLAMABAD, LIMA, WELLINGTON, WASHINGTON, LONDON]),

@@ -26,7 +26,7 @@ _FALSE = {"", "0", "off", "false", "no"}
 STATE_KEYS = (
     "q",
     *(key for param in FACET_BY_PARAM for key in (param, f"-{param}")),
-    *("from", "to", "sort", "ocr", "per_page"),
+    *("from", "to", "sort", "ocr", "match", "per_page"),
 )
 
 
@@ -111,6 +111,7 @@ def request_from_args(args, *, per_page: int = PER_PAGE) -> SearchRequest:
         page=int_arg(args, "page", 1, "1 or more"),
         per_page=int_arg(args, "per_page", per_page, f"1 to {PER_PAGE_MAX}"),
         ocr=switch_arg(args, "ocr"),
+        match=(args.get("match") or "").strip() or "auto",
     )
     req.validate()
     return req
@@ -140,6 +141,8 @@ def state(req: SearchRequest, *, per_page: int = PER_PAGE) -> list[tuple[str, st
         pairs.append(("sort", req.sort))
     if req.ocr:
         pairs.append(("ocr", "1"))
+    if req.match != "auto":  # match=all: every word, no second try (indexer.search.natural)
+        pairs.append(("match", req.match))
     if req.per_page != per_page:
         pairs.append(("per_page", str(req.per_page)))
     return pairs

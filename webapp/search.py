@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from indexer.ingest.metadata.countries import country_name
 from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES, DateValue, RecordError
-from indexer.search import QueryError, SearchRequest, SearchResult, SearchTimeout
+from indexer.search import QueryError, SearchRequest, SearchResult, SearchTimeout, natural
 
 from .db import get_search
 from .facets import chips, facet_views, histogram, year_histogram
@@ -207,6 +207,7 @@ def results():
         for key, label in SORT_LABELS.items()
         if req.q or key != "relevance"
     ]
+    words = natural.words(req.q) if result.match == "most" else 0  # the line's figure
     return render_template(
         "search/results.html",
         req=req,
@@ -234,6 +235,9 @@ def results():
         export_limit=current_app.config.get("EXPORT_LIMIT", 10_000),
         dym_url=link(q=result.did_you_mean) if result.did_you_mean else None,
         ocr_url=link(ocr=1) if req.q and not req.ocr else None,
+        strict_url=link(match="all") if result.match == "most" else None,
+        words=words,
+        need=natural.needed(words),
     )
 
 

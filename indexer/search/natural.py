@@ -13,10 +13,13 @@ The rule, the same for every engine:
   a wildcard or fuzzy term) keep their strict meaning beside the words; a question mark
   at a word's end or start ("aircraft?") is punctuation there, as brackets and a lone
   dash are everywhere;
-- "all" answers when at least MIN_ALL letters hold every word; otherwise "most" does;
+- "all" answers when at least MIN_ALL (10) letters hold every word of a question of three
+  words or more (stop words aside), or one letter those of a question of two; otherwise
+  "most" does (the letters with every word are among them, mostly first);
 - in "most" mode a letter must hold `needed(n)` of the question's n words that are not
   stop words of its language (`stop_words`), at least one; the stop words are left out
-  of that count (they block no letter and let in none) but still rank.
+  (they block no letter and let in none), except in the pairs of words side by side that
+  rank a letter higher ("models of heated").
 
 An engine translates the `querytree.Most` node these make; `answer()` runs the two
 searches around an engine's own.
@@ -35,7 +38,9 @@ from whoosh.lang.stopwords import stoplists
 from . import querylang
 from .querytree import And, Most, Node, Term, Wildcard
 
-MIN_ALL = 1  # letters holding every word for the "all" mode to answer
+# Letters holding every word for the "all" mode to answer a question of three words or
+# more (not counting stop words); a question of two answers in "all" mode with one letter.
+MIN_ALL = 10
 SHARE = 0.25  # of a question's words (stop words aside) a letter must hold in "most" mode
 
 _EDGES = re.compile(r"^\W+|\W+$")
@@ -136,7 +141,7 @@ def answer(run: Callable, req) -> A:
         return found
     strict = run(dataclasses.replace(req, match="all"))
     strict.match = "all"
-    if strict.total >= MIN_ALL:
+    if strict.total >= (MIN_ALL if words(req.q) >= 3 else 1):
         return strict
     loose = run(dataclasses.replace(req, match="most"))
     loose.match = "most"

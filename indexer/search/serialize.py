@@ -85,6 +85,10 @@ def result_json(
             ]
             for name, values in result.facets.items()
         },
+        # The mode that answered (indexer.search.natural): "all" the query's words, or
+        # "most" of a question's when too few letters hold every one (strict_total).
+        "match": result.match,
+        "strict_total": result.strict_total,
         "coverage": result.coverage,
         "image_only_unsearched": result.unsearched,
         "did_you_mean": result.did_you_mean,

@@ -3,6 +3,7 @@ word-gram phrases the positional phrases' letters, fuzzy terms the same words.""
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -10,11 +11,13 @@ from whoosh import fields, query
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from benchmarks import generate
-from indexer.engines.whoosh import analysis
+from indexer.engines.whoosh import analysis, ranking
+from indexer.engines.whoosh.atleast import AtLeast
 from indexer.engines.whoosh.marks import WordMarks
 from indexer.engines.whoosh.matching import docs, scores
 from indexer.engines.whoosh.query import _fuzzy_words, expand, for_matching, parse
 from indexer.engines.whoosh.schema import FOLD, STEM, Text, WordGrams
+from indexer.engines.whoosh.translate import TITLE_BOOST
 from indexer.search.deadline import Deadline
 from tests.conftest import SEEDS, Env
 
@@ -158,14 +161,21 @@ def test_gram_phrases_match_exactly_the_positional_phrases(synthetic):
         "title:agreement",
         "ministry -embassy",
         '"the assurances of my highest consideration"',
+        "treaty ministry zeppelin",  # a question: most of its words (search.natural)
     ],
 )
-def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
-    """Whoosh's own scores differ from the sum of the parts only by a constant (it adds
-    1.0 for a NOT inside an AND), so the letters rank the same way."""
+def test_scores_part_by_part_equal_whooshs_matchers_under_missives_bm25(synthetic, text):
+    """Whoosh's own matchers, given the engine's weighting (ranking.Bm25), score as the sum
+    of the parts read a block at a time, but for a constant (Whoosh adds 1.0 for a NOT
+    inside an AND), so the letters rank the same way."""
     s, arrays = synthetic.searching._current()
-    q = expand(parse(text, s.schema), s.reader(), arrays.lexicon)
+    assert isinstance(s.weighting, ranking.Bm25)
+    q = expand(parse(text, s.schema, match="most"), s.reader(), arrays.lexicon)
     run = for_matching(q)
+    if isinstance(run, query.AndMaybe):  # a question: its words, the pairs scored apart
+        run = run.a
+    if isinstance(run, AtLeast):  # Whoosh has no at-least matcher: its words' union
+        run = query.Or(run.subqueries)
     whoosh = dict(s.search(run, limit=None).items())
     allowed = docs(s, arrays, run, Deadline(None))
     assert set(whoosh) == allowed and len(allowed) > 2, text
@@ -175,6 +185,44 @@ def test_scores_part_by_part_rank_as_whoosh_does(synthetic, text):
     assert max(offsets) - min(offsets) == pytest.approx(0.0, abs=1e-9), text
     assert min(offsets) == pytest.approx(0.0, abs=1e-9) or "NOT" in text or " -" in text
     assert len(set(mine.values())) > 2  # scores that differ, so the order is tested
+
+
+def test_a_words_score_is_bm25_with_the_standard_idf_and_its_fields_weight(synthetic):
+    s, arrays = synthetic.searching._current()
+    n = s.doc_count_all()
+    avgfl = s.avg_field_length("content")
+    lengths = arrays.lengths("content")
+    stem = analysis.term("en", "treaty")
+    df = s.doc_frequency("content", stem)
+    assert 0 < df < n
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))  # Lucene's and FTS5's, not Whoosh's
+    assert ranking.idf(n, df) == pytest.approx(idf)
+    ids, weights = arrays.postings().leaf(s, "content", stem.encode())
+    tfs = dict(zip(ids, weights, strict=True))
+    run = parse("text:treaty", s.schema)
+    found = scores(s, arrays, run, set(tfs), Deadline(None))
+    k1, b = 1.2, 0.75
+    for d, tf in tfs.items():
+        expected = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[d] / avgfl))
+        assert found[d] == pytest.approx(expected, rel=1e-6)
+    # The title's words were indexed with a boost of 2; they count once, times the title's
+    # weight (translate.TITLE_BOOST), as its matcher scores them too.
+    titled = dict(s.search(parse("title:treaty", s.schema), limit=None).items())
+    assert titled
+    t_lengths, t_avg = arrays.lengths("title"), s.avg_field_length("title")
+    t_idf = ranking.idf(n, s.doc_frequency("title", stem))
+    for d, score in titled.items():
+        tf = s.reader().postings("title", stem.encode())
+        tf.skip_to(d)
+        count = tf.weight() / 2
+        norm = count + k1 * (1 - b + b * t_lengths[d] / t_avg)
+        assert score == pytest.approx(t_idf * count * (k1 + 1) / norm, rel=1e-6)
+    bare = parse("treaty", s.schema)
+    both = scores(s, arrays, bare, set(titled), Deadline(None))
+    alone = scores(s, arrays, run, set(titled), Deadline(None))
+    for d in titled:
+        title_part = titled[d] * TITLE_BOOST
+        assert both[d] == pytest.approx(alone.get(d, 0.0) + title_part, rel=1e-6)
 
 
 def test_facet_column_holds_the_indexed_facet_terms(synthetic):
