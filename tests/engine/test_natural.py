@@ -1,7 +1,8 @@
 """Natural questions (indexer.search.natural): words typed side by side that no letter
 holds all of are answered by the letters holding enough of them ("most" mode), said so
 in `match`; stop words of a letter's language neither block nor let letters in;
-explicit operators keep their meaning; two of the words side by side rank higher."""
+explicit operators keep their meaning; two of the words side by side rank higher, and
+a word in the form typed above its other forms."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ LETTERS = {
         ["Notes on heated aircraft, and other things we saw there."],
         {"languages": ["en"]},
     ),
+    # One word in two forms; a tie would put the other form first.
+    "form-a-other": (["One munition was found here."], {"languages": ["en"]}),
+    "form-b-typed": (["Two munitions were found here."], {"languages": ["en"]}),
 }
 EIGHT = "harbour treaty fishing rights northern bay zeppelin airship"
 
@@ -118,3 +122,8 @@ def test_exports_take_the_same_mode(natural_index):
 def test_words_side_by_side_rank_above_the_same_words_apart(natural_index):
     order = ranked(natural_index.engine, "heated aircraft zeppelin")
     assert order[:2] == ["prox-b-near", "prox-a-apart"]
+
+
+def test_the_form_typed_ranks_above_another_form_of_the_word(natural_index):
+    assert ranked(natural_index.engine, "munitions") == ["form-b-typed", "form-a-other"]
+    assert ranked(natural_index.engine, "munition") == ["form-a-other", "form-b-typed"]

@@ -170,6 +170,29 @@ def to_whoosh(
     search for (every word analysed away)."""
     if isinstance(tree, Everything):
         return query.Every()
+    found = _in_languages(tree, schema, ocr, keys)
+    forms = [q for q in (_exact(t, schema) for t in _bare_words(tree)) if q is not None]
+    return query.AndMaybe(found, query.Or(forms)) if forms else found
+
+
+def _bare_words(n: Node):
+    """The bare words a tree asks for (not those it negates)."""
+    if isinstance(n, Term) and n.field is None:
+        yield n
+    elif isinstance(n, And | Or | Most):
+        for p in n.parts:
+            yield from _bare_words(p)
+
+
+def _exact(n: Term, schema) -> query.Query | None:
+    """A bare word as written (folded, unstemmed), scored and never required: a letter
+    holding this very form ranks above one holding another form of it (ranking.EXACT).
+    Once for the whole query: the field is the same in every language."""
+    words = [t.text for t in schema["exact"].tokenize(n.text, mode="query")]
+    return query.Term("exact", words[0], boost=ranking.EXACT) if len(words) == 1 else None
+
+
+def _in_languages(tree: Node, schema, ocr: bool, keys: tuple[str, ...]) -> query.Query:
     branches: dict[query.Query, list[str]] = {}  # a query without words is made once
     for key in sorted(set(keys) or {languages.ENGLISH}, key=lambda k: (k != languages.ENGLISH, k)):
         q = _Translation(Terms(schema, ocr=ocr, key=key), schema, key).node(tree)

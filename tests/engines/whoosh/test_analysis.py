@@ -217,12 +217,15 @@ def test_a_words_score_is_bm25_with_the_standard_idf_and_its_fields_weight(synth
         count = tf.weight() / 2
         norm = count + k1 * (1 - b + b * t_lengths[d] / t_avg)
         assert score == pytest.approx(t_idf * count * (k1 + 1) / norm, rel=1e-6)
+    # A bare word: the text, the title at its weight, and the form as typed (unstemmed).
     bare = parse("treaty", s.schema)
     both = scores(s, arrays, bare, set(titled), Deadline(None))
     alone = scores(s, arrays, run, set(titled), Deadline(None))
+    typed = scores(s, arrays, query.Term("exact", "treaty"), set(titled), Deadline(None))
     for d in titled:
         title_part = titled[d] * TITLE_BOOST
-        assert both[d] == pytest.approx(alone.get(d, 0.0) + title_part, rel=1e-6)
+        form_part = typed.get(d, 0.0) * ranking.EXACT
+        assert both[d] == pytest.approx(alone.get(d, 0.0) + title_part + form_part, rel=1e-6)
 
 
 def test_facet_column_holds_the_indexed_facet_terms(synthetic):
