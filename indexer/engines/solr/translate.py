@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -62,6 +62,10 @@ Frequency = Callable[[str], int]
 # that every letter matching as typed ranks above the letters matching by variants only.
 VARIANT_SCALE = 0.01
 MAX_COMBINATIONS = 64  # phrases of OCR variants made for one phrase
+# A natural question's two words side by side: a phrase weighing this much beside them
+# (not tuned on Solr; the Whoosh engine's 0.2 is, on its own scores).
+PROXIMITY = 2.0
+EXACT_FORM = 0.2  # the form typed, beside the word's other forms (as the Whoosh engine)
 
 
 def escape(text: str) -> str:
@@ -107,8 +111,9 @@ class Expansion:
     """Wildcard and fuzzy terms looked up once per search and counted against a budget."""
 
     def __init__(self, vocabulary: Vocabulary, budget: int | None,
-                 frequency: Frequency | None = None):
+                 frequency: Frequency | None = None, keys: tuple[str, ...] = (ENGLISH,)):
         self.vocabulary = vocabulary
+        self.keys = keys
         self.frequency = frequency or (lambda _w: 0)
         self.budget = budget
         self.spent: list[tuple[str, int]] = []
@@ -123,6 +128,9 @@ class Expansion:
         if memo not in self.done:
             found = ocr.variants(word, self.vocabulary("exact"), frequency=self.frequency,
                                  in_phrase=in_phrase)
+            # A form of the word in one of the collection's languages is the word itself.
+            found = [(v, c) for v, c in found
+                     if all(analysis.stem(k, v) != analysis.stem(k, word) for k in self.keys)]
             self.spend(word, len(found))
             self.done[memo] = found
         return self.done[memo]
@@ -261,7 +269,16 @@ class Translation:
         if not parts:
             return None
         should = " ".join(f"should=${self.expansion.param(p)}" for p in parts)
-        return f"{{!bool {should} mm={min(k, len(parts))}}}"
+        found = f"{{!bool {should} mm={min(k, len(parts))}}}"
+        # A bonus where two of the question's words, as typed, stand side by side.
+        pairs = [
+            f"{text_field(self.k)}:{quoted(' '.join(analysis.words(a.text + ' ' + b.text)))}"
+            f"^{PROXIMITY:g}"
+            for a, b in zip(n.parts, n.parts[1:], strict=False)
+            if isinstance(a, Term) and isinstance(b, Term)
+            and len(analysis.words(a.text + " " + b.text)) == 2
+        ]
+        return f"(+{found} {' '.join(pairs)})" if pairs else found
 
     def without_stops(self, parts: tuple[Node, ...]) -> tuple[Node, ...]:
         """An AND's parts less the bare words that are stop words here, if others remain."""
@@ -307,9 +324,7 @@ class Translation:
         """The word's OCR variants among the text's words, each weighing less than the
         word (a variant that stems as the word is the word)."""
         folded = analysis.fold(word)
-        own = analysis.stem(self.k, folded)
-        found = [(v, c) for v, c in self.expansion.ocr_variants(folded, in_phrase=False)
-                 if analysis.stem(self.k, v) != own]
+        found = self.expansion.ocr_variants(folded, in_phrase=False)
         if not found:
             return None
         self.keep_readings(folded, [v for v, _ in found], negated)
@@ -418,9 +433,9 @@ def to_solr(
     marks = MarkTerms()
     if isinstance(tree, Everything):
         return EVERYTHING, marks, {}
-    expansion = Expansion(vocabulary, budget, frequency)
-    branches: dict[str, list[str]] = {}
     ordered = sorted(set(keys) or {ENGLISH}, key=lambda k: (k != ENGLISH, k))
+    expansion = Expansion(vocabulary, budget, frequency, tuple(ordered))
+    branches: dict[str, list[str]] = {}
     for k in ordered:
         made = Translation(k, expansion, marks, ocr=ocr).node(tree)
         if made:
@@ -428,10 +443,26 @@ def to_solr(
     if not branches:
         raise QueryError("the query has no words to search for")
     if len(ordered) == 1:
-        return next(iter(branches)), marks, expansion.params
-    # A letter is matched in the analyses it is indexed in (its languages).
-    parts = [
-        f"(+stemmed_as:({' OR '.join(escape(k) for k in ks)}) +{q})" for q, ks in branches.items()
-    ]
-    joined = parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+        joined = next(iter(branches))
+    else:
+        # A letter is matched in the analyses it is indexed in (its languages).
+        parts = [f"(+stemmed_as:({' OR '.join(escape(k) for k in ks)}) +{q})"
+                 for q, ks in branches.items()]
+        joined = parts[0] if len(parts) == 1 else "(" + " ".join(parts) + ")"
+    # A bare word as written (folded, unstemmed), scored and never required: a letter
+    # holding this very form ranks above one holding another form of it.
+    forms = {analysis.fold(w[0]) for w in (analysis.words(t.text) for t in _bare_words(tree))
+             if len(w) == 1}
+    if forms:
+        bonus = " ".join(f"exact:{escape(w)}^{EXACT_FORM:g}" for w in sorted(forms))
+        joined = f"(+{joined} {bonus})"
     return joined, marks, expansion.params
+
+
+def _bare_words(n: Node) -> Iterator[Term]:
+    """The bare words a tree asks for (not those it negates)."""
+    if isinstance(n, Term) and n.field is None:
+        yield n
+    elif isinstance(n, And | Or | Most):
+        for p in n.parts:
+            yield from _bare_words(p)
