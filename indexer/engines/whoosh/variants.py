@@ -5,9 +5,10 @@ A word stands for itself and for its OCR variants (search/ocr.py: the words of t
 unstemmed field within a confusion-weighted budget), each weighing less than the word
 (ocr.weight), so a letter holding the word typed ranks above one holding a variant. A
 phrase is the phrase, or, weighing less, any of its words' variants side by side: Whoosh
-has no phrase over alternatives, so up to MAX_COMBINATIONS phrases of variants are made
-(two- and three-word ones are then answered from the word-pair field, query.for_matching),
-and beyond that one span query over each position's alternatives.
+has no phrase over alternatives, so a phrase of two or three words side by side looks its
+variants up in the word-pair and -triple field (`grams`: the combinations the text holds,
+up to MAX_GRAMS tried), another makes up to MAX_COMBINATIONS phrases of variants, and
+beyond that one span query over each position's alternatives.
 
 The variants found are kept on the query made (`ocr_readings`), so marks can show each
 variant that is rarer than the word typed with its reading ("munitlons ≈ munitions").
@@ -25,7 +26,9 @@ from ...search import ocr
 from . import analysis
 from .translate import OcrPhrase, OcrWord
 
+MAX_GRAMS = 10_000  # combinations of variants looked up in the word-pair field
 MAX_COMBINATIONS = 64  # phrases of variants made one by one; more: a span query
+GRAMS = "grams"  # the text's word pairs and triples (schema.py, query.GRAM_FIELDS)
 READINGS = "ocr_readings"  # the attribute holding {variant: the word it stands for}
 VARIANTS = "ocr_variants"  # the attribute holding the variants (folded words) matched
 PHRASE = "ocr_phrase"  # True on a phrase's query: the phrase, or its variants side by side
@@ -92,14 +95,20 @@ def phrase(q: OcrPhrase, reader, lexicon, budget) -> query.Query:
     combos = 1
     for alternatives in positions:
         combos *= len(alternatives)
-    if combos <= MAX_COMBINATIONS:
-        made = [
-            query.Phrase(q.fieldname, list(words), slop=q.slop,
-                         boost=q.boost * min(p[w] for p, w in zip(positions, words, strict=True)))
-            for words in itertools.product(*positions)
-            if list(words) != list(q.stems)
-        ]
-        alike = query.Or(made)
+
+    def others():  # (words, boost) of each combination of variants
+        for words in itertools.product(*positions):
+            if list(words) != list(q.stems):
+                yield words, q.boost * min(p[w] for p, w in zip(positions, words, strict=True))
+
+    if q.slop == 1 and len(positions) <= 3 and q.fieldname == "content" and combos <= MAX_GRAMS:
+        held = [(" ".join(w), b) for w, b in others() if (GRAMS, " ".join(w)) in reader]
+        if not held:
+            return exact
+        alike = query.Or([query.Term(GRAMS, gram, boost=b) for gram, b in held])
+    elif combos <= MAX_COMBINATIONS:
+        alike = query.Or([query.Phrase(q.fieldname, list(w), slop=q.slop, boost=b)
+                          for w, b in others()])
     else:
         held = [[s for s in p if (q.fieldname, s) in reader] for p in positions]
         if not all(held):
