@@ -323,6 +323,13 @@ def _plain(html: str) -> str:
 @click.option("--per-page", type=int, default=20, show_default=True, help="1 to 100.")
 @click.option("--ocr", is_flag=True, help="OCR-tolerant: also match words a letter or two apart.")
 @click.option(
+    "--match",
+    type=click.Choice(["auto", "all", "most"]),
+    default="auto",
+    show_default=True,
+    help="A question's words: all, then most when too few letters hold every one (auto).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the result as the web API's JSON (/api/search)."
 )
 @click.option(
@@ -347,6 +354,7 @@ def search(
     page: int,
     per_page: int,
     ocr: bool,
+    match: str,
     as_json: bool,
     base_url: str | None,
 ) -> None:
@@ -364,6 +372,7 @@ def search(
             page=page,
             per_page=per_page,
             ocr=ocr,
+            match=match,
         )
         result = ctx.engine.search(req)
     except MissiveError as exc:
@@ -382,6 +391,9 @@ def search(
 def _print_result(result: SearchResult) -> None:
     """A search result as lines for a terminal: hits with snippets, sender countries."""
     click.echo(f"{result.total} letters")
+    if result.match == "most":
+        held = result.strict_total or "no letter"
+        click.echo(f"({held} with every word of the question; these hold most of them)")
     if result.did_you_mean:
         click.echo(f"Did you mean: {result.did_you_mean}")
     for hit in result.hits:

@@ -43,6 +43,12 @@ SEARCHES = [
     ),
     ({"q": "shipz"}, ["shipz"]),
     ({"year": "2007", "ocr": "1", "q": "shps"}, ["shps", "--year", "2007", "--ocr"]),
+    # A question no letter answers whole: most of its words, or with match=all none.
+    ({"q": "ships harbours zeppelin"}, ["ships harbours zeppelin"]),
+    (
+        {"q": "ships harbours zeppelin", "match": "all"},
+        ["ships harbours zeppelin", "--match", "all"],
+    ),
 ]
 
 
