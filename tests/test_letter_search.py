@@ -66,6 +66,10 @@ def test_the_query_language_matches_as_in_the_main_search(live_server):
     found, where = lines('"cluster bombs"')
     assert not found and (1, 6) in where
     assert lines("zeppelin") == (False, [])
+    # A question the letter answers only in part: its words listed, no match (the main
+    # search would list the letter among those with most of the words).
+    found, where = lines("cluster zeppelin")
+    assert not found and (1, 6) in where
 
 
 def test_the_ocr_tolerant_mode_on_a_letter_read_by_ocr(live_server):

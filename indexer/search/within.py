@@ -97,7 +97,8 @@ def search_letter(
         raise QueryError("q is empty; accepted: a query in Missive's query language")
     marks = engine.marks(q, ocr=ocr)  # a bad query stops here, its message about `q` alone
     # The query parsed alone, so in brackets it is one group whatever its operators.
-    within = SearchRequest(q=f"({q}) id:{letter_id}", ocr=ocr, per_page=1)
+    # match="all": whether the letter holds the whole query, not most of a question's words.
+    within = SearchRequest(q=f"({q}) id:{letter_id}", ocr=ocr, per_page=1, match="all")
     found = line_hits(pages_text, marks)
     found.q, found.ocr = q, ocr
     found.match = engine.ordered(within, 1).total > 0
