@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from indexer.engines.solr.translate import escape, quoted, to_solr
+from indexer.engines.solr.expansion import escape, quoted
+from indexer.engines.solr.translate import to_solr
 from indexer.search import QueryTooBroad, querylang
 
 VOCABULARY = {

@@ -5,10 +5,10 @@
   solr-setup`.
 - `client`: Solr's JSON API over HTTP, across nodes, with retries; `documents`: a Letter
   as a Solr document; `analysis`: words as the configset reads them.
-- `translate`: the query tree as an escaped query string, wildcard and fuzzy terms
-  expanded within the budget; `searching`: the read side; `spelling`: did-you-mean;
-  `marks`: which words of a text a query matched; `engine`: the Engine protocol over
-  all of it.
+- `translate`: the query tree as an escaped query string; `expansion`: the syntax's
+  escaping, wildcard, fuzzy and OCR terms expanded within the budget; `searching`: the
+  read side; `spelling`: did-you-mean; `marks`: which words of a text a query matched;
+  `engine`: the Engine protocol over all of it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ their page numbers and are escaped the same way on every engine."""
 from __future__ import annotations
 
 from .analysis import WORD, fold, stem
-from .translate import MarkTerms
+from .expansion import MarkTerms
 
 
 class SolrMarks:
