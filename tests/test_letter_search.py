@@ -264,3 +264,72 @@ def test_previous_and_next_letters_between_the_same_two_either_way(corr_server):
     # The embassy's letter to Goose is still between other correspondents.
     embassy = context(fetch(corr_server, f"/letters/{PK_EMBASSY}"))
     assert (embassy["previous"], embassy["next"]) == (None, None)
+
+
+# -- official correspondence: a country's offices with the other party ----------------------
+def office_context(page: Page) -> list[dict]:
+    """Each institutional level of the correspondents' box: its heading, links and counts."""
+    anchors = [e for e in page.elements if e.inside("correspondents") and e.tag == "a"]
+
+    def link(class_: str) -> str | None:
+        found = [e.get("href") for e in anchors if e.inside(class_) or class_ in e.classes]
+        return found[0] if found else None
+
+    return [
+        {
+            "previous": link("corr-office-prev"),
+            "next": link("corr-office-next"),
+            "from": link("corr-office-from"),
+            "to": link("corr-office-to"),
+            "all_text": " ".join(page.one("p", class_="corr-office-all").text.split()),
+            "heading": " ".join(block.text.split()),
+        }
+        for block in page.elements
+        if "corr-office" in block.classes
+    ]
+
+
+def test_the_pakistan_letters_are_one_official_correspondence_with_goose(live_server):
+    mofa = office_context(fetch(live_server, f"/letters/{PK_MOFA}"))
+    embassy = office_context(fetch(live_server, f"/letters/{PK_EMBASSY}"))
+    assert len(mofa) == len(embassy) == 1  # Goose's side (US offices) adds no letter
+    assert mofa[0]["heading"].startswith(f"Between Pakistan (its offices) and {GOOSE}")
+    assert (mofa[0]["previous"], mofa[0]["next"]) == (None, f"/letters/{PK_EMBASSY}")
+    assert (embassy[0]["previous"], embassy[0]["next"]) == (f"/letters/{PK_MOFA}", None)
+    assert mofa[0]["all_text"] == f"All letters between Pakistan and {GOOSE} (2): from Pakistan (2)"
+    assert mofa[0]["to"] is None  # Goose wrote to no office of Pakistan here
+    query = parse_qs(urlsplit(mofa[0]["from"]).query)
+    assert query == {"sort": ["date"], "country": ["PK"], "recipient": [GOOSE]}
+    assert hit_ids_of(live_server, mofa[0]["from"]) == [PK_MOFA, PK_EMBASSY]
+    # The persons' level is as it was: each signer wrote once.
+    assert context(fetch(live_server, f"/letters/{PK_MOFA}"))["next"] is None
+
+
+def test_letters_of_one_office_to_one_person_show_no_second_level(live_server):
+    for letter_id in ("2009-08-18-russia-embassy-wellington", "2008-10-10-uk-fco-miliband"):
+        page = fetch(live_server, f"/letters/{letter_id}")
+        assert page.find("section", class_="correspondents")
+        assert office_context(page) == []
+
+
+def test_the_official_level_goes_either_way_past_drafts_and_withdrawn_letters(corr_server):
+    # Goose wrote to the Ministry on 30 January and replied on 2 March; the embassy wrote
+    # on 24 February: four letters between Pakistan's offices and Goose, three between
+    # Shami and Goose.
+    [mofa] = office_context(fetch(corr_server, f"/letters/{PK_MOFA}"))
+    assert (mofa["previous"], mofa["next"]) == (
+        "/letters/2009-01-30-hrw-to-mofa",
+        f"/letters/{PK_EMBASSY}",
+    )
+    assert mofa["all_text"] == (
+        f"All letters between Pakistan and {GOOSE} (4): from Pakistan (2), to Pakistan (2)"
+    )
+    assert hit_ids_of(corr_server, mofa["to"]) == ["2009-01-30-hrw-to-mofa", "2009-03-02-hrw-reply"]
+    [embassy] = office_context(fetch(corr_server, f"/letters/{PK_EMBASSY}"))
+    assert (embassy["previous"], embassy["next"]) == (
+        f"/letters/{PK_MOFA}",
+        "/letters/2009-03-02-hrw-reply",
+    )
+    # From Goose's side: his letter to the Ministry has Pakistan's offices as its level.
+    [first] = office_context(fetch(corr_server, "/letters/2009-01-30-hrw-to-mofa"))
+    assert (first["previous"], first["next"]) == (None, f"/letters/{PK_MOFA}")

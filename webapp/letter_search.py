@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from indexer.search import QueryError, SearchTimeout
 from indexer.search.correspondents import Correspondence, correspondence
+from indexer.search.offices import Offices, offices
 from indexer.search.within import InLetter, search_letter
 
 from .db import get_search
@@ -88,19 +89,40 @@ def search_api(letter_id: str):
 def _correspondence(meta: dict[str, Any]) -> dict[str, Any] | None:
     try:
         found = correspondence(get_search(), meta)
+        official = offices(get_search(), meta, found.total) if found else []
     except SearchTimeout:  # a courtesy: the letter shows without it
         current_app.logger.warning("correspondents of %s: the search ran out of time", meta["id"])
         return None
-    return _correspondence_view(found) if found else None
+    if not found:
+        return None
+    return {**_correspondence_view(found), "offices": [_offices_view(o) for o in official]}
+
+
+def _letter_link(other: dict[str, Any] | None) -> dict[str, Any] | None:
+    if other is None:
+        return None
+    url = url_for("letters.letter", letter_id=other["id"])
+    return {"id": other["id"], "title": other["title"], "date": other["date"], "url": url}
+
+
+def _offices_view(found: Offices) -> dict[str, Any]:
+    def search(d) -> dict[str, Any]:
+        url = url_for("search.results", sort="date", **({"q": d.q} if d.q else {}), **d.filters)
+        return {"total": d.total, "search_url": url}
+
+    return {
+        "country": found.country_label,
+        "other": found.other.label,
+        "total": found.total,
+        "outgoing": search(found.outgoing),
+        "incoming": search(found.incoming),
+        "previous": _letter_link(found.previous),
+        "next": _letter_link(found.next),
+    }
 
 
 def _correspondence_view(found: Correspondence) -> dict[str, Any]:
-    def letter(other: dict[str, Any] | None) -> dict[str, Any] | None:
-        if other is None:
-            return None
-        url = url_for("letters.letter", letter_id=other["id"])
-        return {"id": other["id"], "title": other["title"], "date": other["date"], "url": url}
-
+    letter = _letter_link
     return {
         "a": found.a.label,
         "b": found.b.label,

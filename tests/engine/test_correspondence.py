@@ -8,6 +8,7 @@ import pytest
 
 from indexer.search import QueryError
 from indexer.search.correspondents import correspondence
+from indexer.search.offices import offices
 from indexer.search.within import search_letter
 
 GOETHE = "https://d-nb.info/gnd/118540238"
@@ -67,6 +68,38 @@ def test_the_letters_between_two_either_way_by_date(small_index):
     # No recipient, or a letter to oneself: no pair.
     assert correspondence(engine, engine.get("solo")) is None
     assert correspondence(engine, engine.get("x1")) is None
+
+
+GOOSE = {"name": "Goose", "organisation": "Human Rights Watch", "country": "US"}
+MOFA = {"name": "Shami", "organisation": "Ministry of Foreign Affairs", "country": "PK"}
+EMBASSY = {"name": "Baloch", "organisation": "Embassy of Pakistan", "country": "PK"}
+OFFICES = {
+    "o1": (["From the ministry."], _letter("1990-01-01", MOFA, [GOOSE])),
+    "o2": (["To the embassy."], _letter("1990-02-01", GOOSE, [EMBASSY])),
+    # A writer in Pakistan for no office: searched for, passed over as a neighbour.
+    "o3": (["A private letter."], _letter("1990-03-01", {"name": "Ali", "country": "PK"}, [GOOSE])),
+    "o4": (["From the embassy."], _letter("1990-04-01", EMBASSY, [GOOSE])),
+    "o5": (["To Oslo."], _letter("1990-04-01", GOOSE, [{"name": "Ostern", "country": "NO"}])),
+}
+
+
+def test_the_letters_between_a_country_s_offices_and_one_person(small_index):
+    engine = small_index(OFFICES).engine
+
+    def level(letter_id: str) -> tuple[str | None, str | None, int]:
+        meta = engine.get(letter_id)
+        [found] = offices(engine, meta, correspondence(engine, meta).total)
+        assert (found.country, found.other.value) == ("PK", "Goose")
+        ids = [m["id"] if m else None for m in (found.previous, found.next)]
+        return ids[0], ids[1], found.total
+
+    # Two searches (from Pakistan to Goose: o1 o3 o4; from Goose to Pakistan: o2), merged.
+    assert level("o1") == (None, "o2", 4)
+    assert level("o2") == ("o1", "o4", 4)
+    assert level("o4") == ("o2", None, 4)
+    # A party writing for no office has no such level; nor one as large as the persons'.
+    assert offices(engine, engine.get("o3"), 1) == []
+    assert offices(engine, engine.get("o1"), 4) == []
 
 
 def test_a_query_within_one_letter(small_index):
