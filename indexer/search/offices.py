@@ -16,6 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
+from ..engines.base import Engine
 from ..ingest.metadata.countries import country_code, country_name
 from ..records import DateValue, RecordError
 from .correspondents import FIRST_READ, Correspondent, correspondent
@@ -80,7 +81,7 @@ def _between(meta: dict[str, Any], country: str, other: str) -> bool:
     return office_country(sender) == country and any(r and r.value == other for r, _ in to)
 
 
-def offices(engine, meta: dict[str, Any], person_total: int) -> list[Offices]:
+def offices(engine: Engine, meta: dict[str, Any], person_total: int) -> list[Offices]:
     """The official correspondences of the letter's sender and first recipient: for each
     party writing for an office, its country's offices with the other party; only those
     holding more letters than the persons' correspondence (`person_total`)."""
@@ -94,19 +95,19 @@ def offices(engine, meta: dict[str, Any], person_total: int) -> list[Offices]:
         if country is None or other is None:
             continue
         found = _offices(engine, meta, country, other)
-        if found is not None and found.total > person_total:
+        if found.total > person_total:
             out.append(found)
     return out
 
 
-def _ids(engine, req: SearchRequest) -> tuple[int, list[str]]:
+def _ids(engine: Engine, req: SearchRequest) -> tuple[int, list[str]]:
     ordered = engine.ordered(req, FIRST_READ)
     if ordered.total > len(ordered.letters):
         ordered = engine.ordered(req, ordered.total)
     return ordered.total, [letter_id for letter_id, _ in ordered.letters]
 
 
-def _offices(engine, meta: dict[str, Any], country: str, other: Correspondent) -> Offices | None:
+def _offices(engine: Engine, meta: dict[str, Any], country: str, other: Correspondent) -> Offices:
     out_filters = {"country": [country], "recipient": [other.value]}
     in_q, in_filters = f"recipient_country:{country}", {"sender": [other.value]}
     out_total, out_ids = _ids(engine, SearchRequest(filters=out_filters, sort="date"))
@@ -129,7 +130,7 @@ def _offices(engine, meta: dict[str, Any], country: str, other: Correspondent) -
     return found
 
 
-def _position(engine, ids: list[str], here: tuple) -> int:
+def _position(engine: Engine, ids: list[str], here: tuple) -> int:
     """Where a letter with the sort key `here` stands among `ids` (in date order): a binary
     search reading only the letters it compares with."""
     keys: dict[int, tuple] = {}
@@ -147,7 +148,7 @@ def _position(engine, ids: list[str], here: tuple) -> int:
     return bisect_left(_Keys(), here)
 
 
-def _first(engine, ids, country: str, other: str) -> dict[str, Any] | None:
+def _first(engine: Engine, ids, country: str, other: str) -> dict[str, Any] | None:
     for letter_id in ids:
         found = engine.get(letter_id)
         if found is None:
