@@ -27,7 +27,7 @@ def command_of(row: str) -> str:
     """`user add NAME` -> `user add`; `search [QUERY] [--country CC]` -> `search`."""
     words = []
     for word in row.split():
-        if not re.fullmatch(r"[a-z]+", word):
+        if not re.fullmatch(r"[a-z][a-z-]*", word):
             break
         words.append(word)
     return " ".join(words)
