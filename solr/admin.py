@@ -9,17 +9,18 @@ uploads Missive's configset (indexer/engines/solr/configset) and creates the col
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
 import urllib.parse
-import zipfile
 from pathlib import Path
+
+from indexer.engines.solr.collections import CONFIGSET_DIR, configset_zip
 
 from .cluster import DEFAULT_PORT, ClusterError, as_command, request_json
 
-CONFIGSET = Path(__file__).resolve().parent.parent / "indexer" / "engines" / "solr" / "configset"
+# The configset kept with the Solr engine, zipped the way the engine uploads it.
+CONFIGSET = CONFIGSET_DIR
 
 
 def call(
@@ -29,16 +30,6 @@ def call(
     """`path` with `params` on the node at `url` (cluster.request_json)."""
     query = urllib.parse.urlencode({**(params or {}), "wt": "json"}, doseq=True)
     return request_json(f"{url}{path}?{query}", body, content_type, timeout)
-
-
-def configset_zip(folder: Path = CONFIGSET) -> bytes:
-    """The configset folder as the zip the Configsets API takes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                zf.write(path, path.relative_to(folder).as_posix())
-    return buf.getvalue()
 
 
 def upload_configset(url: str, name: str, folder: Path = CONFIGSET) -> None:
