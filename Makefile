@@ -55,7 +55,12 @@ run: system-deps $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
-test: system-deps $(VENV)/.dev
+# Mirador, axe-core and citeproc-js for the browser tests, at the versions package-lock.json pins.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: system-deps $(VENV)/.dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

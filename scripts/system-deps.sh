@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the system packages Missive needs (Tesseract with its languages, Chromium for
-# the browser tests, fonts, Python's venv, Java 17 and Maven for the local SolrCloud) when
+# the browser tests, fonts, Python's venv, Java 17 and Maven for the local SolrCloud,
+# npm for the browser tests' JavaScript) when
 # they are missing. Runs apt-get as root; otherwise prints the command to run.
 set -e
 need=""
@@ -17,6 +18,8 @@ python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
 # with Maven (javac is in the JDK package).
 command -v javac >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
 command -v mvn >/dev/null 2>&1 || need="$need maven"
+# The browser tests run Mirador, axe-core and citeproc-js from npm (package.json).
+command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages:$need"
