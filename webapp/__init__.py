@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         favicon,
         guard,
         headers,
+        iiif,
         images,
         jobs,
         letter_search,
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(images.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(cmif.bp)
+    app.register_blueprint(iiif.bp)  # /iiif/...: manifests, images, search, content state
     upload.init_app(app)
     app.register_blueprint(archivist.bp)
     app.register_blueprint(corrections.bp)
