@@ -198,6 +198,12 @@ def write_transcript(
     return stamp
 
 
+def record_added(folder: Path, *, by: str = "") -> None:
+    """Log a letter's arrival, in its folder before it is in place: an as-of search
+    (indexer.archive.past) leaves the letter out before this time."""
+    _log(folder, {"at": now(), "by": by, "action": "added"})
+
+
 def write_sidecar(archive: Archive, letter_id: str, data: dict[str, Any], *, by: str) -> None:
     """Replace the sidecar with validated data, keeping the old one."""
     parse_sidecar(data, Letter(id=letter_id), path=SIDECAR)  # raises SidecarError

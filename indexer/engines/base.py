@@ -124,6 +124,13 @@ class Engine(ABC):
         processes, where `features.parallel_build`. The caller holds the write lock."""
 
     @abstractmethod
+    def scratch(self) -> AbstractContextManager[Engine]:
+        """A private, empty index of the same engine for the block, filled with its own
+        `rebuild()` and removed when the block ends; the served index is not touched and
+        no write lock is needed. For a few letters at a time: an as-of search indexes the
+        letters changed since a moment as they were then (indexer.search.asof)."""
+
+    @abstractmethod
     def fingerprints(self) -> dict[str, str]:
         """Every indexed letter id with the archive fingerprint it was indexed at."""
 

@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..archive import STAGING, Archive, IndexBusy, slugify
+from ..archive.lifecycle import record_added
 from ..engines import Engine, IndexMissing
 from ..errors import IngestError
 from ..records import Letter
@@ -55,6 +56,7 @@ def commit(intake: Intake) -> None:
             raise IndexBusy(f"{intake.what}: not added, the archive is unchanged: {exc}") from None
         # With the lock held no other writer can index the letter before it is complete.
         letter.id = intake.letter_id = archive.unique_id(base)
+        record_added(intake.staged, by=intake.by)  # public from now: as-of searches ask
         archive.commit_staged(intake.staged, letter.id)
         letter.fingerprint = archive.fingerprint(letter.id)
         _index_new(intake, letter, engine)

@@ -109,6 +109,11 @@ class Collections:
     def delete(self, name: str) -> None:
         self._admin({"action": "DELETE", "name": name})
 
+    def drop_alias(self) -> None:
+        """Remove the alias itself (a scratch index's, once its collections are gone)."""
+        if self.current() is not None:
+            self._admin({"action": "DELETEALIAS", "name": self.alias})
+
     def problem(self) -> str | None:
         """Why the served collection cannot be read, or None (also when there is none)."""
         name = self.current()

@@ -16,9 +16,11 @@ only the write lock.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -161,6 +163,21 @@ class SolrEngine(Engine):
         if old and old != new:
             self.collections.delete(old)
         self.searching.forget()
+
+    @contextmanager
+    def scratch(self) -> Iterator[Engine]:
+        # An alias of its own (so never the served one), its collections dropped afterwards.
+        alias = f"{self.collections.alias}-scratch-{secrets.token_hex(4)}"
+        config = dataclasses.replace(self.config, collection=alias)
+        other = SolrEngine(config)
+        try:
+            yield other
+        finally:
+            names = other.collections.names()
+            other.collections.drop_alias()  # Solr deletes no collection an alias names
+            for name in names:
+                other.collections.delete(name)
+            other.close()
 
     def fingerprints(self) -> dict[str, str]:
         self._served()

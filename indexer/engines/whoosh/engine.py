@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import shutil
+import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ...archive.lock import WRITE_TIMEOUT, write_lock
@@ -57,6 +60,7 @@ class WhooshEngine(Engine):
     features = FEATURES
 
     def __init__(self, config: EngineConfig):
+        self.config = config
         self.store = IndexStore(config.index)
         # Engine-internal: the Whoosh engine's own tests and tools read through it.
         self.searching = LetterSearch(self.store, deadline=config.deadline, budget=config.budget)
@@ -98,6 +102,16 @@ class WhooshEngine(Engine):
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
+
+    @contextmanager
+    def scratch(self) -> Iterator[Engine]:
+        # A temporary folder of its own: nothing of it is near the served generations.
+        with tempfile.TemporaryDirectory(prefix="missive-scratch-") as tmp:
+            other = WhooshEngine(dataclasses.replace(self.config, index=Path(tmp) / "index"))
+            try:
+                yield other
+            finally:
+                other.close()
 
     def fingerprints(self) -> dict[str, str]:
         ix = self.store.open()
