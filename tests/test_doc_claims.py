@@ -66,6 +66,16 @@ LETTER_URLS = [
     "/letters/{id}/citation.json",
     "/api/letters/{id}",
     "/api/letters/{id}/pages/1/words",
+    "/iiif/{id}/manifest",
+    "/iiif/{id}/lines/1",
+    "/iiif/{id}/text/1.txt",
+    "/iiif/image/{id}/1/info.json",
+    "/iiif/image/{id}/1/full/max/0/default.jpg",
+    f"/iiif/{{id}}/search/1?q={WORD}",
+    f"/iiif/{{id}}/search/2?q={WORD}",
+    "/iiif/{id}/autocomplete/1?q=alb",
+    "/iiif/{id}/autocomplete/2?q=alb",
+    "/iiif/{id}/state/1?region=0,0,10,10",
 ]
 
 
@@ -91,6 +101,7 @@ SEARCH_URLS = [
     "/api/search?q=id:draft OR id:gone".replace(" ", "+"),
     "/",  # the home page: counts and sender countries
     "/letters/kept",  # more like this
+    "/iiif/collection/1",  # the IIIF collection's manifests
 ]
 
 
@@ -111,6 +122,7 @@ def test_the_lists_do_show_the_published_letter(served):
     assert json.loads(served.get("/api/search")[2])["total"] == 1
     assert b"Kept letter title" in served.get(f"/search.csv?q={WORD}")[2]
     assert b"Pakistan" in served.get("/")[2]
+    assert b"Kept letter title" in served.get("/iiif/collection/1")[2]
 
 
 def test_a_withdrawn_letter_is_published_again_under_the_same_id(tmp_path):
