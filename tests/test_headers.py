@@ -29,6 +29,12 @@ SAMPLE_VALUES = {
     "ext": "bib",
     "filename": "missive.css",
     "name": "page-001.txt",
+    # IIIF: an image request's parts, a page of the collection
+    "region": "full",
+    "rotation": "0",
+    "quality": "default",
+    "fmt": "jpg",
+    "page": "1",
 }
 # Pages beyond one URL per route: marked words and boxes, histograms, errors.
 EXTRA = (
