@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         archivist,
         auth,
         citation_tags,
+        cited,
         cmif,
         corrections,
         db,
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     upload.init_app(app)
     app.register_blueprint(archivist.bp)
     app.register_blueprint(corrections.bp)
+    cited.init_app(app)  # cited searches: /cite/s/<id>, /api/cited-searches
     errors.init_app(app)
     os.environ.setdefault("MISSIVE_APP", "1")
     return app

@@ -21,6 +21,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def search():
+    if request.args.get("as_of"):  # the collection as it was then (webapp/as_of.py)
+        from .as_of import api_page
+
+        return api_page()
     per_page = per_page_default()
     try:
         req = request_from_args(request.args, per_page=per_page)

@@ -227,6 +227,11 @@ def _styles(item: dict, *, html: bool) -> dict[str, str]:
     return {key: (h if html else p) for key, h, p in rendered}
 
 
+def render_item(item: dict, *, html: bool) -> dict[str, str]:
+    """Any CSL-JSON item (a cited search's dataset too) in the styles, as HTML or text."""
+    return _styles(item, html=html)
+
+
 def render(meta: dict[str, Any], url: str, *, accessed: dt.date | None = None) -> dict[str, str]:
     """The letter's citation in every format, as plain text (keys: FORMATS)."""
     item = csl_item(meta, url, accessed=accessed)

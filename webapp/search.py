@@ -184,6 +184,10 @@ def _error_page(exc: QueryError | SearchTimeout) -> tuple[str, int]:
 
 @bp.get("/search")
 def results():
+    if request.args.get("as_of"):  # the collection as it was then (webapp/as_of.py)
+        from .as_of import html_page
+
+        return html_page()
     per_page = per_page_default()
     try:
         req = request_from_args(request.args, per_page=per_page)
