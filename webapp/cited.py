@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -55,8 +54,7 @@ bp = Blueprint("cited", __name__)
 
 CITE_LIMIT = 10  # citations per client address ...
 CITE_WINDOW_SECONDS = 60.0  # ... within this many seconds
-CHECK_SECONDS = 60.0  # a cited page's reproduction is worked out at most this often
-_checked: dict[str, tuple[float, Any, Any]] = {}
+_checked: dict[tuple[str, str], tuple[Any, Any]] = {}
 _checked_lock = threading.Lock()
 
 
@@ -170,18 +168,19 @@ def _record_or_404(cite_id: str) -> dict[str, Any]:
 
 
 def checked(record: dict[str, Any]):
-    """(Reproduction, Since) of a citation, worked out at most once a CHECK_SECONDS."""
-    key = record["id"]
+    """(Reproduction, Since) of a citation, worked out again only when the archive's logs
+    changed since (past.stamp): a page viewed often runs its as-of search once."""
+    key = (record["id"], past.stamp(get_archive()))
     with _checked_lock:
         hit = _checked.get(key)
-    if hit is not None and time.monotonic() - hit[0] < CHECK_SECONDS:
-        return hit[1], hit[2]
+    if hit is not None:
+        return hit
     again = reproduce(get_search(), get_archive(), make_reader, record)
     since = compare(get_search(), get_archive(), record, again.ids)
     with _checked_lock:
         if len(_checked) > 1000:
             _checked.clear()
-        _checked[key] = (time.monotonic(), again, since)
+        _checked[key] = (again, since)
     return again, since
 
 

@@ -14,6 +14,7 @@ the moment itself happened by then.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -75,6 +76,19 @@ def changes_since(archive: Archive, at: str) -> dict[str, list[dict[str, Any]]]:
         if any(_at(e) > at for e in log):
             out[letter_id] = log
     return out
+
+
+def stamp(archive: Archive) -> str:
+    """A digest of what the logs say of the whole archive: it changes when a letter comes,
+    goes or logs a change (what an as-of answer or a comparison with today depends on)."""
+    h = hashlib.sha256()
+    for letter_id in archive.ids():
+        try:
+            st = (archive.letters_dir / letter_id / HISTORY).stat()
+            h.update(f"{letter_id} {st.st_size} {st.st_mtime_ns}\n".encode())
+        except FileNotFoundError:
+            h.update(f"{letter_id}\n".encode())
+    return h.hexdigest()
 
 
 def revision(log: list[dict[str, Any]], at: str | None = None) -> str:
