@@ -21,8 +21,9 @@ from .ingest.reader import Reader
 
 
 class Context:
-    def __init__(self, paths: Paths, *, ocr: bool = True):
+    def __init__(self, paths: Paths, *, ocr: bool = True, verbose: bool = False):
         self.paths = paths
+        self.verbose = verbose
         self.archive = Archive(paths.archive)
         self.engine = open_engine(paths.index)  # the engine MISSIVE_ENGINE names, or the default
         self.reader = Reader(self.archive, ocr_cache=paths.ocr_cache, use_ocr=ocr)
@@ -47,11 +48,18 @@ def _fail(message: str, code: int = 1) -> None:
     help="Index folder (default: instance/index, or $MISSIVE_INDEX).",
 )
 @click.option("--no-ocr", is_flag=True, help="Do not run Tesseract on pages without text.")
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="With a refused file, also print the reading library's own message.",
+)
 @click.pass_context
-def main(ctx: click.Context, archive: str | None, index: str | None, no_ocr: bool) -> None:
+def main(
+    ctx: click.Context, archive: str | None, index: str | None, no_ocr: bool, verbose: bool
+) -> None:
     """Missive: index and search an archive of letters."""
     try:
-        ctx.obj = Context(resolve_paths(archive, index), ocr=not no_ocr)
+        ctx.obj = Context(resolve_paths(archive, index), ocr=not no_ocr, verbose=verbose)
     except MissiveError as exc:  # e.g. MISSIVE_ENGINE names no engine
         _fail(str(exc), 2)
 
@@ -109,11 +117,21 @@ def update(ctx: Context) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A letter.json with what you know of the letter.",
 )
+@click.option(
+    "--id",
+    "letter_id",
+    metavar="ID",
+    help="The letter's permanent id (lower-case letters, digits, hyphens); "
+    "default: the date given, or 'undated', then the first file's name.",
+)
 @click.pass_obj
-def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
+def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None, letter_id: str | None) -> None:
     """Make files (page images, one PDF, transcripts) or a folder one new letter; print its id.
     A CMIF file becomes one catalogue letter per record; each new id is printed."""
+    several = "--id names one letter; these files make several (one per {}): add them without --id"
     if len(paths) == 1 and meta is None and paths[0].is_file() and is_cmif(paths[0]):
+        if letter_id:
+            _fail(several.format("record of the CMIF catalogue"))
         try:
             done = import_cmif(ctx.archive, ctx.engine, ctx.reader, paths[0])
         except MissiveError as exc:
@@ -123,7 +141,9 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
         click.echo(done.summary(paths[0].name), err=True)
         return
     if meta is None and (groups := tei_groups(list(paths))):  # several TEI letters: one each
-        refused = add_each(ctx.archive, ctx.engine, ctx.reader, groups, say=click.echo)
+        if letter_id:
+            _fail(several.format("TEI file"))
+        refused = add_each(ctx.archive, ctx.engine, ctx.reader, groups, say=_say(ctx))
         click.echo(f"{len(groups) - refused} TEI letters added, {refused} refused", err=True)
         raise SystemExit(1 if refused else 0)
     data = None
@@ -133,10 +153,31 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None) -> None:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             _fail(f"{meta.name}: not valid JSON ({exc})")
     try:
-        letter = indexing.add(ctx.archive, ctx.engine, ctx.reader, list(paths), meta=data)
+        letter = indexing.add(
+            ctx.archive, ctx.engine, ctx.reader, list(paths), meta=data, letter_id=letter_id
+        )
     except MissiveError as exc:
+        _library_said(ctx, exc)
         _fail(str(exc))
     click.echo(letter.id)
+
+
+def _library_said(ctx: Context, exc: MissiveError) -> None:
+    """With --verbose: the reading library's own message about a refused file."""
+    detail = getattr(exc, "detail", None)
+    if ctx.verbose and detail:
+        click.echo(f"(the library said: {detail})", err=True)
+
+
+def _say(ctx: Context):
+    """`add_each`'s say: each line, after the library's message of a refusal (--verbose)."""
+
+    def say(line: str, err: bool = False, exc: MissiveError | None = None) -> None:
+        if exc is not None:
+            _library_said(ctx, exc)
+        click.echo(line, err=err)
+
+    return say
 
 
 @main.command()

@@ -9,3 +9,5 @@ class IngestError(MissiveError):
     """A file cannot be ingested; the message starts with the file name."""
 
     letter_id: str | None = None  # the letter it stopped, when read as part of a batch
+    # The library's own message, for the log (`--verbose`); never part of the one line.
+    detail: str | None = None

@@ -82,7 +82,7 @@ def test_frame_cap(tmp_path, monkeypatch):
     path = tmp_path / "long.tif"
     frames = [Image.new("L", (8, 8), 255) for _ in range(4)]
     frames[0].save(path, save_all=True, append_images=frames[1:])
-    with pytest.raises(IngestError, match=r"^long\.tif: has more than 3 frames"):
+    with pytest.raises(IngestError, match=r"^long\.tif: the TIFF has more than 3 frames; "):
         read_source(path)
 
 
@@ -152,6 +152,7 @@ def test_other_image_formats_are_refused_by_name(tmp_path, fmt, suffix):
         read_source(path)
     assert str(err.value) == (
         f"scan.{suffix}: {fmt} images are not accepted as page scans; "
+        "save the page as PNG, TIFF or JPEG; "
         "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP"
     )
 
@@ -165,7 +166,8 @@ def test_images_over_the_pixel_limit_are_refused(tmp_path, side, pixels):
         read_source(path)
     assert str(err.value) == (
         f"bomb.png: image of {pixels} pixels is over the limit of 120,000,000 pixels "
-        "(decompression bomb?)"
+        "(decompression bomb?); accepted: JPEG, PNG, TIFF, JPEG 2000, WebP of at most "
+        "120,000,000 pixels"
     )
     with pytest.raises(IngestError, match="120,000,000 pixels"):
         load_page_image(path)
@@ -192,7 +194,8 @@ def test_truncated_files_are_refused(tmp_path, fmt, suffix):
     with pytest.raises(IngestError) as err:
         read_source(cut)
     assert str(err.value) == (
-        f"cut.{suffix}: not a readable image (truncated file); "
+        f"cut.{suffix}: damaged file (the end of the image is missing); "
+        "scan or export the page again from the original; "
         "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP"
     )
 
@@ -200,7 +203,7 @@ def test_truncated_files_are_refused(tmp_path, fmt, suffix):
 def test_garbage_after_magic_is_refused(tmp_path):
     path = tmp_path / "broken.tif"
     path.write_bytes(b"II*\x00" + bytes(range(256)) * 4)
-    with pytest.raises(IngestError, match=r"^broken\.tif: not a readable image \("):
+    with pytest.raises(IngestError, match=r"^broken\.tif: damaged file \("):
         read_source(path)
 
 
@@ -260,5 +263,25 @@ def test_damaged_webp_and_jpeg_2000_are_refused_in_one_line(tmp_path):
         with pytest.raises(IngestError) as err:
             read_source(cut)
         message = str(err.value)
-        assert message.startswith(f"cut.{suffix}: not a readable image (") and "\n" not in message
+        assert message.startswith(f"cut.{suffix}: damaged file (") and "\n" not in message
         assert message.endswith("accepted: JPEG, PNG, TIFF, JPEG 2000, WebP")
+
+
+def test_webp_inside_tiff_is_refused_as_a_compression_this_installation_cannot_read(tmp_path):
+    # A TIFF whose compression tag says WebP (50001): libtiff decodes it only when built
+    # with libwebp. Either it reads, or the refusal names the compression in plain words.
+    plain = tmp_path / "plain.tif"
+    noisy((40, 30)).save(plain, "TIFF")
+    data = plain.read_bytes()
+    entry = b"\x03\x01\x03\x00\x01\x00\x00\x00\x01\x00"  # tag 259, SHORT, 1 value: 1 (none)
+    assert data.count(entry) == 1
+    path = tmp_path / "webp.tif"
+    path.write_bytes(data.replace(entry, entry[:8] + (50001).to_bytes(2, "little")))
+    with pytest.raises(IngestError) as err:
+        read_source(path)
+    assert str(err.value) == (
+        "webp.tif: uses a compression this installation cannot read (WebP inside TIFF); save "
+        "the scan again uncompressed, or as an LZW- or JPEG-compressed TIFF, PNG or JPEG; "
+        "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP"
+    )
+    assert err.value.detail  # the library's own message, for --verbose

@@ -89,7 +89,8 @@ def test_refused_files_go_to_failed_with_a_one_line_reason(inbox):
         "scan.gif.error.txt",
     ]
     assert (failed / "empty.pdf.error.txt").read_text() == (
-        "empty.pdf: the file is empty; accepted: JPEG, PNG, TIFF, JPEG 2000 or WebP page "
+        "empty.pdf: the file is empty; add the file again from its original; "
+        "accepted: JPEG, PNG, TIFF, JPEG 2000 or WebP page "
         "images, one PDF, plain-text transcripts, word boxes (PAGE XML, ALTO, hOCR), or one "
         "TEI letter with its page images\n"
     )

@@ -141,7 +141,7 @@ def test_writer_cancels_and_reraises(env):
     assert found(env, "apples") == {"alpha"}
 
 
-def test_add_makes_a_new_letter_with_an_id_from_its_metadata(env, tmp_path):
+def test_add_makes_a_new_letter_with_an_id_from_its_given_metadata(env, tmp_path):
     write_letter(env.archive.root, "alpha", ["apples"])
     env.build()
     src = tmp_path / "incoming"
@@ -150,13 +150,17 @@ def test_add_makes_a_new_letter_with_an_id_from_its_metadata(env, tmp_path):
     (src / "b.txt").write_text("Second page about the Oslo process.\n\nJosé García\n")
     meta = {"sender": {"name": "José García", "country": "PE"}}
     letter = indexing.add(env.archive, env.engine, env.reader, [src], meta=meta)
-    assert letter.id == "2007-04-10-jose-garcia"
+    # The sender is given; the date is only read from the text, so it is not in the id.
+    assert letter.id == "undated-jose-garcia"
     assert len(letter.pages) == 2
     assert letter.provenance["date"].source == "extracted"
     assert letter.provenance["sender.country"].source == "archivist"
     assert found(env, "Oslo") == {letter.id}
     assert indexing.check(env.archive, env.engine) == []
-    again = indexing.add(env.archive, env.engine, env.reader, [src], meta=meta)
+    dated = {**meta, "date": "2007-04-10"}
+    again = indexing.add(env.archive, env.engine, env.reader, [src], meta=dated)
+    assert again.id == "2007-04-10-jose-garcia"
+    again = indexing.add(env.archive, env.engine, env.reader, [src], meta=dated)
     assert again.id == "2007-04-10-jose-garcia-2"
 
 
@@ -165,8 +169,16 @@ def test_add_rejects_unknown_files_and_writes_nothing(env, tmp_path):
     env.build()
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x00\x01\x02garbage\xff" * 10)
-    refusal = r"^junk.bin: not a page image, PDF or plain-text transcript; accepted: "
+    refusal = (
+        r"^junk.bin: not a page image, PDF, TEI file or transcript \(a transcript is a UTF-8 "
+        r"text file ending in .txt\); .+; accepted: "
+    )
     with pytest.raises(IngestError, match=refusal):
         indexing.add(env.archive, env.engine, env.reader, [junk])
+    notes = tmp_path / "notes.md"  # text, but a transcript's name ends in .txt
+    notes.write_text("Dear Sir, the harbour is closed.\n", encoding="utf-8")
+    unnamed = r"^notes.md: a text file whose name does not end in .txt \(.+\); rename it "
+    with pytest.raises(IngestError, match=unnamed):
+        indexing.add(env.archive, env.engine, env.reader, [notes])
     assert env.archive.ids() == ["alpha"]
     assert not any((env.archive.letters_dir / ".staging").glob("*"))

@@ -137,42 +137,34 @@ def test_a_missing_tesseract_is_recorded_and_tried_again(scanned, monkeypatch, t
     assert found(env, "walrus") == ["scanned"]
 
 
-def test_a_pdf_page_whose_text_layer_breaks_is_recorded_and_ocrd(env):
+def test_a_pdf_page_whose_text_layer_pypdf_cannot_read_is_read_by_pdfium(env):
     folder = env.archive.letters_dir / "broken-layer"
     folder.mkdir()
     (folder / "letter.pdf").write_bytes(make_pdf([(b"", HARBOUR), BROKEN]))
-    report = env.build()
-    assert report.indexed == ["broken-layer"]
-    [(n, step, why)] = env.engine.failures()["broken-layer"]
-    assert (n, step) == (2, "pdf-text")
-    assert why.startswith("damaged (PdfStreamError: Invalid hexadecimal character")
-    assert found(env, "harbour") == ["broken-layer"]  # page 1's own text layer
-    assert found(env, "lighthouse") == ["broken-layer"]  # page 2, OCR'd from its image
+    reader = Reader(env.archive, use_ocr=False)  # no OCR: the text is the text layer's
     from indexer import indexing
 
-    problems = indexing.check(env.archive, env.engine)
-    assert problems == [
-        f"broken-layer: 1 page could not be read (page 2: PDF text layer: {why}); "
-        "`python -m indexer update` tries again"
-    ]
+    report = indexing.build(env.archive, env.engine, reader)
+    assert report.indexed == ["broken-layer"]
+    assert env.engine.failures() == {}
+    assert found(env, "harbour") == ["broken-layer"]  # page 1, read by pypdf
+    assert found(env, "lighthouse") == ["broken-layer"]  # page 2, read by pdfium
+    assert indexing.check(env.archive, env.engine) == []
 
 
-def test_fuzzed_pdf_pages_are_each_recorded(env):
+def test_fuzzed_pdf_pages_pypdf_cannot_read_are_read_by_pdfium(env):
     source = need_corpus("hostile", "pdf_pdfjs", "poppler-90-0-fuzzed.pdf")
     folder = env.archive.letters_dir / "fuzzed"
     folder.mkdir()
     (folder / "letter.pdf").write_bytes(source.read_bytes())
+    # pypdf fails on most of its 16 pages' content streams; pdfium reads every one.
+    assert sum(page.text is None for page in read_source(folder / "letter.pdf")) < 16
     reader = Reader(env.archive, use_ocr=False)
     from indexer import indexing
 
     indexing.build(env.archive, env.engine, reader)
-    failures = env.engine.failures()["fuzzed"]
-    assert {step for _n, step, _why in failures} == {"pdf-text"}
-    assert len({n for n, _step, _why in failures}) >= 10  # most of its 16 pages are broken
-    [line] = indexing.check(env.archive, env.engine)
-    assert re.match(r"fuzzed: \d+ pages could not be read \(page 1: PDF text layer: damaged ", line)
-    assert f"; and {len(failures) - 3} more); `python -m indexer update` tries again" in line
-    assert line.isprintable() and len(line) < 600
+    assert env.engine.failures() == {}
+    assert indexing.check(env.archive, env.engine) == []
 
 
 def test_a_draft_is_saved_without_reading_its_pdf_text(env):

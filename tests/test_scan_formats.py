@@ -93,7 +93,7 @@ def test_a_bad_jpeg_2000_is_refused_in_one_line(scans_env, tmp_path):
     out = cli(scans_env, "add", str(cut))
     assert out.returncode == 1 and out.stdout == ""
     assert re.fullmatch(
-        r"Error: master\.jp2: not a readable image \(.+\); "
+        r"Error: master\.jp2: damaged file \(.+\); [^;]+; "
         r"accepted: JPEG, PNG, TIFF, JPEG 2000, WebP\n",
         out.stderr,
     )

@@ -35,6 +35,7 @@ def add(
     paths: list[Path],
     *,
     meta: dict | None = None,
+    letter_id: str | None = None,
     lock_timeout: float = WRITE_TIMEOUT,
 ) -> Letter:
     """Make the files one new letter: staged in the archive, read, moved in place, indexed.
@@ -42,7 +43,8 @@ def add(
     All or nothing: when the index is busy (its lock not free within `lock_timeout`
     seconds) or indexing fails, the letter is not left in the archive, and the message
     says so. Only a crash between the two steps leaves it unindexed; `check --repair`
-    then indexes it.
+    then indexes it. `letter_id`: the permanent id the archivist chose (refused when it is
+    not a letter id or is taken); without it, `commit.given_id` makes one.
     """
     files = _expand(paths)
     if not files:
@@ -55,6 +57,7 @@ def add(
         reader=reader,
         engine=engine,
         lock_timeout=lock_timeout,
+        wanted_id=letter_id or "",
     )
     letter = run(intake).letter
     assert letter is not None  # the commit stage raises otherwise
@@ -91,13 +94,13 @@ def add_each(
     say: Callable[..., object],
 ) -> int:
     """`add` each group as a letter of its own: `say(id)` for each letter added,
-    `say(line, err=True)` for each refused (one line naming its file); one refused never
-    stops the others. Returns how many were refused."""
+    `say(line, err=True, exc=error)` for each refused (one line naming its file); one
+    refused never stops the others. Returns how many were refused."""
     refused = 0
     for group in groups:
         try:
             say(add(archive, engine, reader, group).id)
         except MissiveError as exc:
             refused += 1
-            say(str(exc), err=True)
+            say(str(exc), err=True, exc=exc)
     return refused

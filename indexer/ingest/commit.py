@@ -1,9 +1,10 @@
 """The last ingest stage: a staged letter renamed into the archive in one rename.
 
 A draft gets a provisional id (`draft-YYYYMMDD-<6 hex>`) and is read in the background. A
-letter read at once (`add`) gets its readable id and is indexed under the write lock, all
-or nothing: when the index is busy or indexing fails, the letter is taken out of the
-archive again and the message says so. Only a crash between the two steps leaves it
+letter read at once (`add`) gets the id the archivist gave (`--id`), else one made from what
+a person gave (`given_id`: never from text read off its pages), and is indexed under the
+write lock, all or nothing: when the index is busy or indexing fails, the letter is taken
+out of the archive again and the message says so. Only a crash between the two steps leaves it
 unindexed; `check --repair` then indexes it.
 """
 
@@ -14,13 +15,13 @@ import secrets
 from contextlib import ExitStack
 from pathlib import Path
 
-from ..archive import STAGING, Archive, IndexBusy, slugify
+from ..archive import STAGING, Archive, IndexBusy, is_id, slugify
 from ..archive.lifecycle import record_added
 from ..engines import Engine, IndexMissing
 from ..errors import IngestError
 from ..records import Letter
 from .extract import reason
-from .intake import Intake
+from .intake import Intake, is_provisional
 
 
 def suggest_id(letter: Letter, first_file: Path) -> str:
@@ -31,12 +32,46 @@ def suggest_id(letter: Letter, first_file: Path) -> str:
     return "-".join(p for p in parts if p)
 
 
+def given_id(letter: Letter, first_file: Path) -> str:
+    """The id of a letter added at once (`add`), from what a person gave, never from text
+    read off its pages (unverified until an archivist reviews it): the date given in its
+    `letter.json` or TEI header, else "undated"; then the sender or title given there,
+    else the first file's name: `undated-scan-12`, `1948-05-02-ministry-of-foreign-affairs`."""
+    given = {k for k, p in letter.provenance.items() if p.source in ("archivist", "tei")}
+    date = letter.date.iso.replace("/", "-") if letter.date and "date" in given else "undated"
+    who = next(
+        (
+            getattr(letter.sender, key)
+            for key in ("organisation", "name", "place")
+            if f"sender.{key}" in given and getattr(letter.sender, key)
+        ),
+        "",
+    )
+    title = letter.title if "title" in given else ""
+    return "-".join(p for p in (date, slugify(who or title or first_file.stem, limit=50)) if p)
+
+
 def new_draft_id(archive: Archive, today: dt.date | None = None) -> str:
     day = (today or dt.datetime.now(dt.UTC).date()).strftime("%Y%m%d")
     while True:
         candidate = f"draft-{day}-{secrets.token_hex(3)}"
         if not (archive.letters_dir / candidate).exists():
             return candidate
+
+
+def check_free_id(archive: Archive, letter_id: str, what: str) -> None:
+    """IngestError unless `letter_id` may be given to a new letter: a free letter id."""
+    if not is_id(letter_id) or is_provisional(letter_id):
+        raise IngestError(
+            f"{what}: not added: --id {letter_id[:120]!r} is not a letter id; accepted: 1 to "
+            "100 lower-case letters, digits and hyphens, starting with a letter or digit "
+            "(not draft-YYYYMMDD-xxxxxx, which marks drafts)"
+        )
+    if (archive.letters_dir / letter_id).exists():
+        raise IngestError(
+            f"{what}: not added: --id {letter_id}: a letter with this id exists already; "
+            "accepted: an id no letter has"
+        )
 
 
 def commit(intake: Intake) -> None:
@@ -48,14 +83,16 @@ def commit(intake: Intake) -> None:
     letter, engine = intake.letter, intake.engine
     if letter is None or engine is None:
         raise ValueError("a letter indexed at once needs Intake.letter and Intake.engine")
-    base = suggest_id(letter, Path(intake.files[0].name))
+    base = given_id(letter, Path(intake.files[0].name))
     with ExitStack() as held:
         try:
             held.enter_context(engine.write_lock(timeout=intake.lock_timeout))
         except IndexBusy as exc:
             raise IndexBusy(f"{intake.what}: not added, the archive is unchanged: {exc}") from None
         # With the lock held no other writer can index the letter before it is complete.
-        letter.id = intake.letter_id = archive.unique_id(base)
+        if intake.wanted_id:
+            check_free_id(archive, intake.wanted_id, intake.what)  # taken meanwhile?
+        letter.id = intake.letter_id = intake.wanted_id or archive.unique_id(base)
         record_added(intake.staged, by=intake.by)  # public from now: as-of searches ask
         archive.commit_staged(intake.staged, letter.id)
         letter.fingerprint = archive.fingerprint(letter.id)

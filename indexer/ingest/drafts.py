@@ -20,7 +20,6 @@ letter's permanent id and never changes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -31,7 +30,15 @@ from ..archive.sidecar import check_added, load_sidecar
 from ..errors import IngestError, MissiveError
 from ..records import Letter
 from .commit import new_draft_id, suggest_id
-from .intake import ACCEPTED, MAX_PAGES, MAX_TRANSCRIPT_BYTES, File, Intake, draft_way
+from .intake import (
+    ACCEPTED,
+    MAX_PAGES,
+    MAX_TRANSCRIPT_BYTES,
+    File,
+    Intake,
+    draft_way,
+    is_provisional,
+)
 from .stages import TooLarge, check_name, natural_key, run
 
 __all__ = [
@@ -48,14 +55,6 @@ __all__ = [
     "publish",
     "readable_id",
 ]
-
-DRAFT_ID = re.compile(r"^draft-\d{8}-[0-9a-f]{6}$")
-
-
-def is_provisional(letter_id: str) -> bool:
-    """True for a draft's provisional id (`draft-20261123-3f2a9c`)."""
-    return bool(DRAFT_ID.match(letter_id))
-
 
 def create_draft(
     archive: Archive,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..engines import Engine, Failure, IndexMissing
 
-STEPS = {"ocr": "OCR", "pdf-text": "PDF text layer"}
+STEPS = {"ocr": "OCR", "pdf-text": "PDF text layer", "render": "page image"}
 SHOWN = 3  # failures spelt out per letter in `check`; the review page lists them all
 
 

@@ -8,6 +8,7 @@ background, reviewed, published later) or read and indexed at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -25,6 +26,14 @@ ACCEPTED = (
     "JPEG, PNG, TIFF, JPEG 2000 or WebP page images, one PDF, plain-text transcripts, "
     "word boxes (PAGE XML, ALTO, hOCR), or one TEI letter with its page images"
 )
+
+
+DRAFT_ID = re.compile(r"^draft-\d{8}-[0-9a-f]{6}$")
+
+
+def is_provisional(letter_id: str) -> bool:
+    """True for a draft's provisional id (`draft-20261123-3f2a9c`)."""
+    return bool(DRAFT_ID.match(letter_id))
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ class Intake:
     lock_timeout: float = WRITE_TIMEOUT
     letter: Letter | None = None  # read from the staged folder
     letter_id: str = ""  # given by the last stage
+    wanted_id: str = ""  # the permanent id the archivist gave (`add --id`), if any
 
     @property
     def what(self) -> str:

@@ -332,7 +332,8 @@ class Reader:
                     self.cache.put(key, result)
                     self._apply_ocr(page, result)
                 else:  # recorded, never cached: the next `update` tries the page again
-                    page.failures.append(("ocr", getattr(result, "why", str(result))))
+                    step = getattr(result, "step", "ocr")
+                    page.failures.append((step, getattr(result, "why", str(result))))
 
     def read(self, letter_id: str, *, on_page: Callable[[int, int], None] | None = None) -> Letter:
         """Read one letter completely (running OCR now if needed).

@@ -2,6 +2,7 @@
 order, inside a staging folder that vanishes unless the last stage commits it.
 
 1. `check_names`: each file's name is a plain name.
+   `check_wanted_id`: an id the archivist gave (`add --id`) is a letter id no letter has.
 2. `check_sidecar`: a given `letter.json` is valid.
 3. `receive`: each file is copied into the staging folder and flushed to disk.
 4. `classify`: each file is a page image, a PDF, a transcript or word boxes, by its
@@ -11,7 +12,8 @@ order, inside a staging folder that vanishes unless the last stage commits it.
 6. `place`: the files renamed to their archive names, `letter.json` written.
 7. `read`: a letter read and indexed at once is read now (drafts are read later).
 8. `commit` (indexer.ingest.commit): the folder renamed into place in one rename, under a
-   draft id, or under its readable id and indexed.
+   draft id, or (`add`) under the id given or one made from what a person gave, and indexed.
+   A letter read at once is refused when a page could not be read (`read`).
 
 A stage refuses with IngestError (TooLarge for limits) naming the file as it was given.
 """
@@ -33,9 +35,11 @@ from ..errors import IngestError
 from ..records import Letter
 from . import extract
 from .cmif import is_cmif
-from .commit import commit
+from .commit import check_free_id, commit
 from .extract.words import read_words, words_suffix
+from .failures import SHOWN, describe
 from .intake import File, Intake
+from .refusals import refuse
 from .teiplan import is_tei_file, plan_tei, tei_kind
 
 _CHUNK = 1 << 20
@@ -67,6 +71,11 @@ def natural_key(name: str) -> list:
 def check_names(intake: Intake) -> None:
     for f in intake.files:
         check_name(f.name)
+
+
+def check_wanted_id(intake: Intake) -> None:
+    if intake.wanted_id:  # refused before anything is read; checked again at commit
+        check_free_id(intake.archive, intake.wanted_id, intake.what)
 
 
 def check_sidecar(intake: Intake) -> None:
@@ -102,21 +111,27 @@ def _named(exc: IngestError, f: File) -> IngestError:
     text = str(exc)
     if text.startswith(f.staged.name):
         text = f.name + text[len(f.staged.name) :]
-    return IngestError(text)
+    named = IngestError(text)
+    named.detail = exc.detail
+    return named
+
+
+def _looks_like_text(f: File) -> bool:
+    with open(f.staged, "rb") as fh:
+        return b"\x00" not in fh.read(64 * 1024)
 
 
 def _is_text(intake: Intake, f: File) -> bool:
     if intake.way.text_by_name:
         return f.name.lower().endswith(".txt")
-    with open(f.staged, "rb") as fh:
-        return b"\x00" not in fh.read(64 * 1024)
+    return _looks_like_text(f)
 
 
 def classify(intake: Intake) -> None:
     way = intake.way
     for f in intake.files:
         if f.size == 0:
-            raise IngestError(f"{f.name}: the file is empty; accepted: {way.accepted}")
+            raise refuse(f.name, "empty", accepted=way.accepted)
         if is_cmif(f.staged):  # a catalogue of many letters is not one letter's file
             raise IngestError(
                 f"{f.name}: a CMIF catalogue of letters, not a letter's file; accepted: "
@@ -148,10 +163,8 @@ def classify(intake: Intake) -> None:
                 )
             f.kind = "text"
         else:
-            raise IngestError(
-                f"{f.name}: not a page image, PDF or plain-text transcript; "
-                f"accepted: {way.accepted}"
-            )
+            key = "text-unnamed" if _looks_like_text(f) else "not-a-source"
+            raise refuse(f.name, key, accepted=way.accepted)
 
 
 def plan(intake: Intake) -> None:
@@ -225,10 +238,39 @@ def read(intake: Intake) -> None:
         if intake.reader is None:
             raise ValueError("a letter read and indexed at once needs Intake.reader")
         intake.letter = intake.reader.read_staged(intake.staged)
+        _check_pages(intake, intake.letter)
+
+
+def _check_pages(intake: Intake, letter: Letter) -> None:
+    """A letter read at once is refused when a page could not be read: its image could not
+    be made, OCR failed, or its text layer broke and nothing else gave it text. (A draft
+    keeps such pages, listed on its review page, until an archivist publishes it.)"""
+    failed = [
+        (page.n, step, why)
+        for page in letter.pages
+        for step, why in page.failures
+        if step != "pdf-text" or page.origin not in ("ocr", "transcript", "htr")
+    ]
+    if not failed:
+        return
+    pages = len({n for n, _step, _why in failed})
+    more = len(failed) - SHOWN
+    detail = describe(failed[:SHOWN]) + (f"; and {more} more" if more > 0 else "")
+    todo = ""
+    if any(step == "ocr" for _n, step, _why in failed):
+        todo = (
+            "; OCR results are remembered, so adding it again redoes only the pages that "
+            "failed, and `python -m indexer --no-ocr add` adds it without OCR"
+        )
+    raise IngestError(
+        f"{intake.what}: not added, the archive is unchanged: {pages} "
+        f"page{'' if pages == 1 else 's'} could not be read ({detail}){todo}"
+    )
 
 
 STAGES: tuple[Callable[[Intake], None], ...] = (
     check_names,
+    check_wanted_id,
     check_sidecar,
     receive,
     classify,

@@ -6,10 +6,11 @@ import re
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from indexer.errors import IngestError
-from indexer.ingest.extract import MAX_FRAMES, SourcePage, quiet_library, reason
+from indexer.ingest.extract import MAX_FRAMES, SourcePage, quiet_library
+from indexer.ingest.refusals import image_reason, refuse
 
 MAX_PIXELS = 120_000_000
 # Pillow warns above this and refuses above twice this; read() turns the warning into a
@@ -86,29 +87,32 @@ def _other_image(head: bytes) -> bool:
 def _bomb(path: Path, pixels: int | None) -> IngestError:
     size = f"image of {pixels:,} pixels" if pixels else "image"
     return IngestError(
-        f"{path.name}: {size} is over the limit of {MAX_PIXELS:,} pixels (decompression bomb?)"
+        f"{path.name}: {size} is over the limit of {MAX_PIXELS:,} pixels (decompression bomb?); "
+        f"accepted: {ACCEPTED_IMAGES} of at most {MAX_PIXELS:,} pixels"
     )
+
+
+def _tiff_compression(path: Path) -> int | None:
+    """A TIFF's compression (tag 259), None for other files or when it cannot be told."""
+    try:
+        with Image.open(path) as img:
+            return img.tag_v2.get(0x0103) if img.format == "TIFF" else None
+    except Exception:
+        return None
 
 
 def _failure(path: Path, exc: BaseException) -> IngestError:
     if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
         found = re.search(r"\((\d+) pixels\)", str(exc))
         return _bomb(path, int(found[1]) if found else None)
-    if isinstance(exc, UnidentifiedImageError):
-        what = "not a readable image (unrecognised or damaged header)"
-    elif isinstance(exc, MemoryError):
-        what = "not a readable image (too large to decode in memory)"
-    elif "truncated" in str(exc).lower():
-        what = "not a readable image (truncated file)"
-    else:
-        what = f"not a readable image ({reason(exc)})"
-    return IngestError(f"{path.name}: {what}; accepted: {ACCEPTED_IMAGES}")
+    key, detail = image_reason(exc, _tiff_compression(path))
+    return refuse(path.name, key, detail=detail, accepted=ACCEPTED_IMAGES, cause=exc)
 
 
 def _check_size(path: Path, img: Image.Image) -> None:
     width, height = img.size
     if width <= 0 or height <= 0:
-        raise IngestError(f"{path.name}: the image has no pixels ({width}x{height})")
+        raise refuse(path.name, "no-pixels", detail=f"{width}x{height}", accepted=ACCEPTED_IMAGES)
     if width * height > MAX_PIXELS:
         raise _bomb(path, width * height)
 
@@ -225,10 +229,7 @@ class ImageSource:
             except Exception as exc:
                 raise _failure(path, exc) from exc
         if fmt not in _PAGE_FORMATS:
-            raise IngestError(
-                f"{path.name}: {fmt} images are not accepted as page scans; "
-                f"accepted: {ACCEPTED_IMAGES}"
-            )
+            raise refuse(path.name, "image-format", detail=fmt, accepted=ACCEPTED_IMAGES)
         return pages
 
     def _decode_all(self, path: Path) -> tuple[str, list[SourcePage]]:
@@ -252,9 +253,11 @@ class ImageSource:
                     break
                 frame += 1
                 if frame >= MAX_FRAMES:
-                    raise IngestError(
-                        f"{path.name}: has more than {MAX_FRAMES:,} frames; "
-                        f"accepted: TIFF files of at most {MAX_FRAMES:,} pages"
+                    raise refuse(
+                        path.name,
+                        "too-many-frames",
+                        detail=f"{MAX_FRAMES:,}",
+                        accepted=f"TIFF files of at most {MAX_FRAMES:,} pages",
                     )
         return fmt, pages
 
@@ -275,9 +278,8 @@ class ImageSource:
             try:
                 with Image.open(path) as img:
                     if img.format not in _PAGE_FORMATS:
-                        raise IngestError(
-                            f"{path.name}: {img.format} images are not accepted as page "
-                            f"scans; accepted: {ACCEPTED_IMAGES}"
+                        raise refuse(
+                            path.name, "image-format", detail=img.format, accepted=ACCEPTED_IMAGES
                         )
                     self._seek(path, img, frame)
                     _check_size(path, img)

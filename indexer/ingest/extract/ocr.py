@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 
 from indexer.errors import IngestError
 from indexer.ingest.extract import reason, seconds_setting
+from indexer.ingest.refusals import plain_why
 from indexer.records import Word
 
 DEFAULT_LANGS = "eng+fra+deu+spa"  # used as far as they are installed
@@ -31,11 +32,12 @@ Job = Callable[[], Image.Image] | Image.Image
 
 
 class OcrFailed(IngestError):
-    """A page could not be OCR'd; `why` says why without naming the page."""
+    """A page could not be OCR'd; `why` says why without naming the page, `step` where it
+    failed: "render" (its image could not be made) or "ocr" (Tesseract)."""
 
-    def __init__(self, name: str, why: str):
+    def __init__(self, name: str, why: str, step: str = "ocr"):
         super().__init__(f"{name}: {why}")
-        self.why = why
+        self.why, self.step = why, step
 
 
 @dataclass
@@ -219,17 +221,23 @@ def _run_job(job: Job, langs: str, workdir: Path, name: str) -> OcrResult | Inge
     # One bad page must not stop the others; its error is its result.
     try:
         image = job() if callable(job) else job
-    except IngestError as exc:
-        return exc  # the page image could not be made: the loader's message names the file
+    except IngestError as exc:  # the page image could not be made: the loader says why
+        failed = OcrFailed(name, plain_why(str(exc)), step="render")
+        failed.detail = exc.detail
+        return failed
     except Exception as exc:
-        return OcrFailed(name, f"the page could not be OCR'd ({reason(exc)})")
+        failed = OcrFailed(name, "the page image could not be made", step="render")
+        failed.detail = reason(exc)
+        return failed
     try:
         workdir.mkdir()
         return _ocr(image, langs, workdir, name)
     except IngestError as exc:
         return exc
     except Exception as exc:
-        return OcrFailed(name, f"the page could not be OCR'd ({reason(exc)})")
+        failed = OcrFailed(name, "the page could not be OCR'd")
+        failed.detail = reason(exc)
+        return failed
 
 
 def ocr_many(

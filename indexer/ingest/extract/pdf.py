@@ -1,8 +1,9 @@
-"""PDF letters: describe pages and read their text layers with pypdf, render with pdfium.
+"""PDF letters: pages described and rendered by pdfium, text layers read with pypdf.
 
-The text layers are read in a helper process, each page within a time budget
-(indexer.ingest.extract.pdftext); describing the pages (count, size) reads the page tree only,
-never a content stream, so it is bounded by the file's size.
+A PDF is accepted when pdfium opens it and loads every page: those are the pages shown and
+OCR'd. The text layers are read in a helper process, each page within a time budget
+(indexer.ingest.extract.pdftext), by pypdf, or by pdfium where pypdf cannot; describing the
+pages (count, size) loads each page's dictionary only, never draws a content stream.
 """
 
 from __future__ import annotations
@@ -17,22 +18,48 @@ from PIL import Image
 from pypdf import PdfReader
 
 from indexer.errors import IngestError
-from indexer.ingest.extract import MAX_FRAMES, RENDER_DPI, SourcePage, quiet_library, reason
+from indexer.ingest.extract import MAX_FRAMES, RENDER_DPI, SourcePage, quiet_library
 from indexer.ingest.extract.image import MAX_PIXELS
 from indexer.ingest.extract.pdftext import budget_from_env, read_texts
+from indexer.ingest.refusals import refuse
 
 # pypdf logs a warning for every repair it makes to a damaged file; the outcome that
 # matters (the page's text, or the file's rejection) is reported by our own errors.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-_PASSWORD = (
-    "the PDF is encrypted and needs a password; "
-    "only PDFs that open with an empty password are accepted"
-)
+ACCEPTED_PDF = "PDF files that open without a password and whose pages can be displayed"
 
 
-def _unreadable(path: Path, exc: BaseException) -> IngestError:
-    return IngestError(f"{path.name}: not a readable PDF ({reason(exc)}); accepted: PDF files")
+def _pypdf_pages(path: Path) -> int | None:
+    """How many pages pypdf finds in a PDF without encryption; None when it finds none of
+    either (encrypted, or not readable)."""
+    try:
+        reader = PdfReader(path, strict=False)
+        return None if reader.is_encrypted else len(reader.pages)
+    except Exception:
+        return None
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    """The PDF opened by pdfium, which renders its pages; a refusal when it cannot be.
+
+    pdfium, not pypdf, decides whether a PDF is readable: the pages must be rendered (for
+    display and OCR), while a text layer pypdf cannot read is read by pdfium instead. A PDF
+    whose attachments alone are encrypted opens without a password, and is accepted.
+    """
+    try:
+        return pdfium.PdfDocument(str(path), password="")
+    except Exception as exc:
+        pages = _pypdf_pages(path)
+        if pages == 0:  # pdfium opens no PDF without pages
+            raise refuse(path.name, "pdf-no-pages", accepted="PDFs with pages") from exc
+        if "password" not in str(exc).lower():
+            key = "pdf-damaged"
+        elif pages is not None:
+            key = "pdf-no-display"  # a damaged file pdfium takes for an encrypted one
+        else:
+            key = "pdf-password"
+        raise refuse(path.name, key, accepted=ACCEPTED_PDF, cause=exc) from exc
 
 
 def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
@@ -46,18 +73,14 @@ def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
     return scale
 
 
-def _pixel_size(page, dpi: int) -> tuple[int | None, int | None]:
-    # pdfium renders the crop box (which defaults to the media box), so measure that.
+def _pixel_size(page: pdfium.PdfPage, dpi: int) -> tuple[int | None, int | None]:
+    """The size of the page's image rendered at `dpi`, as `load` renders it."""
     try:
-        box = page.cropbox
-        width, height = abs(float(box.width)), abs(float(box.height))
-        rotation = int(page.rotation)
+        width, height = page.get_size()  # the crop box, turned by the page's rotation
     except Exception:
         return None, None
     if not (math.isfinite(width) and math.isfinite(height)) or width < 1e-3 or height < 1e-3:
         return None, None
-    if rotation % 180 == 90:
-        width, height = height, width
     scale = render_scale(width, height, dpi)
     # pypdfium2 sizes its bitmap with ceil(), so the same rounding gives the same size.
     return math.ceil(width * scale), math.ceil(height * scale)
@@ -89,64 +112,41 @@ class PdfSource:
         return pages
 
     def describe(self, path: Path) -> list[SourcePage]:
-        """The pages with their sizes; no content stream is read (text is None)."""
+        """The pages with their sizes, each page loaded by pdfium (which renders them); no
+        content stream is drawn or read for text (text is None)."""
         with quiet_library():
-            reader = self._open(path)
+            doc = _open(path)
             try:
-                count = len(reader.pages)
-            except Exception as exc:
-                raise _unreadable(path, exc) from exc
-            if count == 0:
-                raise IngestError(f"{path.name}: the PDF has no pages; accepted: PDFs with pages")
-            if count > MAX_FRAMES:
-                raise IngestError(
-                    f"{path.name}: the PDF has {count:,} pages; accepted: at most "
-                    f"{MAX_FRAMES:,} pages per file"
-                )
-            pages = []
-            for index in range(count):
-                try:
-                    page = reader.pages[index]
-                except Exception as exc:
-                    raise IngestError(
-                        f"{path.name}: page {index + 1} cannot be read ({reason(exc)}); "
-                        "accepted: PDF files"
-                    ) from exc
-                width, height = _pixel_size(page, RENDER_DPI)
-                pages.append(SourcePage(index, width, height))
-        return pages
+                return self._pages(path, doc)
+            finally:
+                doc.close()
 
     @staticmethod
-    def _open(path: Path) -> PdfReader:
-        try:
-            reader = PdfReader(path, strict=False)
-            encrypted = reader.is_encrypted
-        except Exception as exc:
-            raise _unreadable(path, exc) from exc
-        if not encrypted:
-            return reader
-        try:
-            opened = reader.decrypt("")
-        except Exception as exc:
-            raise IngestError(f"{path.name}: {_PASSWORD} ({reason(exc)})") from exc
-        if not opened:
-            raise IngestError(f"{path.name}: {_PASSWORD}")
-        return reader
+    def _pages(path: Path, doc: pdfium.PdfDocument) -> list[SourcePage]:
+        count = len(doc)
+        if count == 0:
+            raise refuse(path.name, "pdf-no-pages", accepted="PDFs with pages")
+        if count > MAX_FRAMES:
+            accepted = f"at most {MAX_FRAMES:,} pages per file"
+            raise refuse(path.name, "pdf-too-many-pages", detail=f"{count:,}", accepted=accepted)
+        pages = []
+        for index in range(count):
+            try:
+                page = doc[index]
+            except Exception as exc:
+                raise refuse(
+                    path.name, "pdf-page", detail=str(index + 1), accepted=ACCEPTED_PDF, cause=exc
+                ) from exc
+            try:
+                width, height = _pixel_size(page, RENDER_DPI)
+            finally:
+                page.close()
+            pages.append(SourcePage(index, width, height))
+        return pages
 
     def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
         with quiet_library():
-            try:
-                doc = pdfium.PdfDocument(str(path), password="")
-            except Exception as exc:
-                if "password" in str(exc).lower():
-                    raise IngestError(
-                        f"{path.name}: the PDF is encrypted and pdfium cannot open it with an "
-                        "empty password, so its pages cannot be rendered; only PDFs that open "
-                        "with an empty password are accepted"
-                    ) from exc
-                raise IngestError(
-                    f"{path.name}: the PDF cannot be rendered ({reason(exc)}); accepted: PDF files"
-                ) from exc
+            doc = _open(path)
             try:
                 if not 0 <= frame < len(doc):
                     raise IngestError(
@@ -156,9 +156,8 @@ class PdfSource:
             except IngestError:
                 raise
             except Exception as exc:
-                raise IngestError(
-                    f"{path.name}: page {frame + 1} cannot be rendered ({reason(exc)}); "
-                    "accepted: PDF files"
+                raise refuse(
+                    path.name, "pdf-page", detail=str(frame + 1), accepted=ACCEPTED_PDF, cause=exc
                 ) from exc
             finally:
                 doc.close()

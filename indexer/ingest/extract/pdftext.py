@@ -196,18 +196,64 @@ def read_texts(path: Path, count: int, budget: float) -> list[PageText]:
 # -- the helper process ------------------------------------------------------------------
 
 
+DAMAGED = "the text layer is damaged: neither pypdf nor pdfium could read it"
+
+
+class _Layers:
+    """One PDF's text layers, page by page: pypdf's, else pdfium's (in the helper process).
+
+    pypdf reads text best (spacing, reading order) but refuses files pdfium reads: stream
+    lengths over its limits, damaged page trees, encrypted attachments. Where it cannot open
+    the file, or counts other pages than pdfium (whose pages are the letter's), or fails on
+    a page, that page's text comes from pdfium.
+    """
+
+    def __init__(self, path: str, count: int):
+        self.path, self.count = path, count
+        self.pypdf_pages = None
+        self._pdfium = None
+        try:
+            from pypdf import PdfReader
+
+            reader = PdfReader(path, strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            if len(reader.pages) == count:
+                self.pypdf_pages = reader.pages
+        except Exception:
+            self.pypdf_pages = None
+
+    def pdfium(self):
+        if self._pdfium is None:
+            import pypdfium2 as pdfium
+
+            self._pdfium = pdfium.PdfDocument(self.path, password="")
+        return self._pdfium
+
+    def text(self, n: int) -> str | None:
+        if self.pypdf_pages is not None:
+            try:
+                return self.pypdf_pages[n].extract_text()
+            except Exception:
+                pass  # pdfium's reading of the page, below
+        page = self.pdfium()[n]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return textpage.get_text_range()
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self._pdfium is not None:
+            self._pdfium.close()
+
+
 def _serve() -> None:
     import logging
     import warnings
-
-    from pypdf import PdfReader
-
-    from indexer.ingest.extract import reason
-
-    def why(exc: Exception) -> str:
-        # Parser messages quote the damaged bytes: keep a short, printable line.
-        text = "".join(c if c.isprintable() else "?" for c in reason(exc))
-        return text if len(text) <= 120 else text[:117] + "..."
 
     logging.disable(logging.CRITICAL)  # pypdf's repair notes; errors come back as messages
     warnings.simplefilter("ignore")
@@ -220,21 +266,20 @@ def _serve() -> None:
 
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        try:
-            reader = PdfReader(request["path"], strict=False)
-            if reader.is_encrypted:
-                reader.decrypt("")
-            pages = reader.pages
-            total = len(pages)
-        except Exception as exc:
-            say({"error": why(exc)})
-            continue
-        say({"pages": total})
+        layers = _Layers(request["path"], int(request["count"]))
+        if layers.pypdf_pages is None:
+            try:
+                layers.pdfium()
+            except Exception:
+                say({"error": "neither pypdf nor pdfium can open it"})
+                continue
+        say({"pages": layers.count})
         for n in range(int(request["start"]), int(request["count"])):
             try:
-                say({"page": n, "text": pages[n].extract_text(), "error": None})
-            except Exception as exc:
-                say({"page": n, "text": None, "error": f"damaged ({why(exc)})"})
+                say({"page": n, "text": layers.text(n), "error": None})
+            except Exception:
+                say({"page": n, "text": None, "error": DAMAGED})
+        layers.close()
 
 
 if __name__ == "__main__":
