@@ -68,7 +68,8 @@ clean:
 	rm -rf instance test-output
 
 bench: $(VENV)/.dev
-	$(BIN)/python -m benchmarks.run --n $(N) --json benchmarks/results/bench-$(N).json
+	$(BIN)/python -m benchmarks.run --n $(N) $(if $(ENGINE),--engine $(ENGINE)) \
+		--json benchmarks/results/bench-$(N)$(if $(ENGINE),-$(ENGINE)).json
 	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
 	$(BIN)/python -m benchmarks.ocr_noise --json benchmarks/results/ocr_noise.json
 

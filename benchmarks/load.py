@@ -378,14 +378,17 @@ def phase(
     workers: int,
     seed: int,
     log: Callable[[str], None],
+    env: dict[str, str] | None = None,
 ) -> dict:
     """Start gunicorn as `make run` does, then each of `counts` clients in each mode.
-    `work`: the paths of the searches and of the letter pages clients ask for."""
+    `work`: the paths of the searches and of the letter pages clients ask for; `env`:
+    the engine's settings when it is not the default one."""
     access = workdir / "concurrent-access.log"
     access.unlink(missing_ok=True)
     options = ("-c", CONFIG, "--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT)
     server = Gunicorn(
-        archive, index, cache, workdir, workers, options, log_name="gunicorn-concurrent.log"
+        archive, index, cache, workdir, workers, options, log_name="gunicorn-concurrent.log",
+        env=env,
     )
     conf = runpy.run_path(str(REPO / CONFIG))
     out: dict = {

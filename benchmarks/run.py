@@ -42,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from . import compare_datasette, compare_fts5, generate, load
+from . import compare_datasette, compare_fts5, generate, load, scale_report
 from .servers import REPO as REPO  # where limits.py reads it
 from .servers import Gunicorn, get, memory_kb
 from .stats import percentile
@@ -323,8 +323,11 @@ def phase_pages(base: str, ids: list[str], route: str, warm_rounds: int = 3) -> 
     }
 
 
-def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int, http_base):
-    """Add one new letter (a transcript and its sidecar) and time until searches find it."""
+def phase_incremental(
+    archive: Path, index: Path, cache: Path, seed: int, n: int, http_base, engine=None
+):
+    """Add one new letter (a transcript and its sidecar) and time until searches find it;
+    `engine`: the engine's configuration when it is not the default one over `index`."""
     from indexer import indexing
     from indexer.archive import Archive
     from indexer.engines import open_engine
@@ -336,7 +339,7 @@ def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int
     marker = f"benchmarkmarker{rng.randrange(10**9)}"
     texts = generate.write_text(rng, plan)
     texts[-1] += f"\nReference: {marker}\n"
-    incoming = index.parent / "incoming"
+    incoming = Path(index).parent / "incoming"
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir(parents=True)
     files = []
@@ -347,8 +350,8 @@ def phase_incremental(archive: Path, index: Path, cache: Path, seed: int, n: int
     meta = generate.sidecar(plan)
     meta.pop("synthetic")
     arch = Archive(archive)
-    store = open_engine(index)
-    searcher = open_engine(index)
+    store = open_engine(engine or index)
+    searcher = open_engine(engine or index)
     searcher.search(SearchRequest(q="treaty"))  # an open, warm searcher, as a server has
     deadline = 120.0
     try:
@@ -395,8 +398,12 @@ def phase_http(
     seed: int,
     n: int,
     log,
+    engine=None,
+    env: dict[str, str] | None = None,
 ) -> dict:
-    server = Gunicorn(archive, index, cache, workdir, workers)
+    """The mix over HTTP, letter pages and images, memory, add -> found; `engine` and
+    `env`: the engine's configuration and settings when it is not the default one."""
+    server = Gunicorn(archive, index, cache, workdir, workers, env=env)
     log(f"starting gunicorn on {server.url}")
     t0 = time.perf_counter()
     server.start()
@@ -414,7 +421,9 @@ def phase_http(
         out["page_image"] = phase_pages(server.url, image_ids, IMAGE_ROUTE)
         out["memory_after_pages"] = server.workers_memory()
         log("incremental: indexing.add of one letter until a search finds it")
-        out["incremental"] = phase_incremental(archive, index, cache, seed, n, server.url)
+        out["incremental"] = phase_incremental(
+            archive, index, cache, seed, n, server.url, engine
+        )
     finally:
         server.stop()
     return out
@@ -521,7 +530,13 @@ def run(
     concurrent: list[int] | tuple[int, ...] = (20, 50),
     duration: float = 30.0,
     log: Callable[[str], None] = lambda m: None,
+    engines: tuple[str, ...] = ("whoosh",),
+    datasette: bool = True,
+    solr: dict | None = None,
 ) -> dict:
+    """The whole run. `engines`: Missive's engines to measure ("whoosh", "solr"), each
+    beside FTS5 (and Datasette unless `datasette` is False); `solr`: solr_bench.run_solr's
+    cluster options (solr_dir, heap, port, keep, node_kill)."""
     workdir = Path(workdir)
     archive, index, cache = workdir / "archive", workdir / "index", workdir / "cache"
     db = workdir / f"{compare_datasette.DB_NAME}.db"
@@ -536,6 +551,7 @@ def run(
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": machine(),
         "queries": searches,
+        "engines": list(engines),
     }
     gen = phase_generate(archive, n, seed, images, log)
     manifest = gen.pop("manifest")
@@ -548,19 +564,71 @@ def run(
         "date_kinds": manifest["date_kinds"],
         "text_bytes": manifest["text_bytes"],
     }
-    results["build"] = {"missive": phase_build(archive, index, cache, log)}
+    whoosh = "whoosh" in engines
+    results["build"] = {"missive": phase_build(archive, index, cache, log)} if whoosh else {}
     log("building the SQLite FTS5 database")
     results["build"]["fts5"] = compare_fts5.build_db(archive, db)
-    log("search core in-process (Engine.search)")
-    results["missive_core"] = in_fresh_process(phase_core, index, searches, rounds)
+    if whoosh:
+        log("search core in-process (Engine.search)")
+        results["missive_core"] = in_fresh_process(phase_core, index, searches, rounds)
     log("SQLite FTS5 in-process")
     results["fts5"] = in_fresh_process(phase_fts5, db, searches, rounds)
+    if whoosh:
+        _whoosh_web(results, archive, index, cache, workdir, rounds, workers, seed, n, log)
+    if datasette:
+        ds = phase_datasette(db, workdir, searches, rounds, log)
+        results["datasette"] = ds["search"]
+        results["datasette"]["startup_s"] = ds["startup_s"]
+        results.setdefault("memory", {})["datasette_peak_mb"] = round(
+            ds["memory"].get("VmHWM", 0) / 1024, 1
+        )
+    if whoosh and datasette:
+        results["ratios"] = {
+            "core_vs_fts5": {
+                "p50": ratio(results["missive_core"], results["fts5"], "p50_ms"),
+                "p95": ratio(results["missive_core"], results["fts5"], "p95_ms"),
+            },
+            "http_vs_datasette": {
+                "p50": ratio(results["missive_http"], results["datasette"], "p50_ms"),
+                "p95": ratio(results["missive_http"], results["datasette"], "p95_ms"),
+            },
+        }
+    if concurrent and whoosh:
+        results["concurrent"] = load.phase(
+            archive,
+            index,
+            cache,
+            workdir,
+            concurrent_work(archive),
+            list(concurrent),
+            duration,
+            workers=workers,
+            seed=seed,
+            log=log,
+        )
+    if "solr" in engines:
+        from . import solr_bench
+
+        options = {"solr_dir": None, "heap": "2g", "port": None, "keep": False, **(solr or {})}
+        results["solr"] = solr_bench.run_solr(
+            archive, workdir, cache, searches, rounds=rounds, workers=workers,
+            image_ids=manifest.get("image_letters", []), seed=seed, n=n,
+            concurrent=list(concurrent), duration=duration,
+            node_kill=options.pop("node_kill", True), log=log, **options,
+        )
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _whoosh_web(results, archive, index, cache, workdir, rounds, workers, seed, n, log):
+    """The default engine over HTTP: the mix, pages and images, memory, add -> found."""
+    manifest = generate.read_manifest(archive) or {}
     web = phase_http(
         archive,
         index,
         cache,
         workdir,
-        searches,
+        mix(),
         rounds,
         workers,
         manifest.get("image_letters", []),
@@ -591,35 +659,6 @@ def run(
             max((m.get("RssFile", 0) for m in web["memory_after_pages"]), default=0) / 1024, 1
         ),
     }
-    ds = phase_datasette(db, workdir, searches, rounds, log)
-    results["datasette"] = ds["search"]
-    results["datasette"]["startup_s"] = ds["startup_s"]
-    results["memory"]["datasette_peak_mb"] = round(ds["memory"].get("VmHWM", 0) / 1024, 1)
-    results["ratios"] = {
-        "core_vs_fts5": {
-            "p50": ratio(results["missive_core"], results["fts5"], "p50_ms"),
-            "p95": ratio(results["missive_core"], results["fts5"], "p95_ms"),
-        },
-        "http_vs_datasette": {
-            "p50": ratio(results["missive_http"], results["datasette"], "p50_ms"),
-            "p95": ratio(results["missive_http"], results["datasette"], "p95_ms"),
-        },
-    }
-    if concurrent:
-        results["concurrent"] = load.phase(
-            archive,
-            index,
-            cache,
-            workdir,
-            concurrent_work(archive),
-            list(concurrent),
-            duration,
-            workers=workers,
-            seed=seed,
-            log=log,
-        )
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    return results
 
 
 # -- the report -----------------------------------------------------------------------
@@ -654,6 +693,8 @@ def _page_row(name: str, d: dict) -> str:
 
 
 def markdown(r: dict) -> str:
+    if not all(k in r for k in ("missive_core", "datasette")):  # Whoosh or Datasette left out
+        return scale_report.markdown(r)
     m = r["machine"]
     g = r["generate"]
     bm, bf = r["build"]["missive"], r["build"]["fts5"]
@@ -743,6 +784,8 @@ def markdown(r: dict) -> str:
     ]
     if r.get("concurrent"):
         lines += ["", load.markdown(r["concurrent"])]
+    if r.get("solr"):
+        lines += ["", scale_report.solr_section(r)]
     return "\n".join(lines) + "\n"
 
 
@@ -806,6 +849,26 @@ def main(argv: list[str] | None = None) -> int:
         "--archive", type=Path, help="with --only: the archive (default WORKDIR/archive)"
     )
     ap.add_argument("--index", type=Path, help="with --only: the index (default WORKDIR/index)")
+    ap.add_argument(
+        "--engine",
+        action="append",
+        choices=["whoosh", "solr"],
+        help="Missive's engine to measure, repeatable (whoosh); solr: on a SolrCloud of "
+        "the run's own (2 nodes, 2 shards × 2 replicas), beside Whoosh unless --skip whoosh",
+    )
+    ap.add_argument(
+        "--skip",
+        action="append",
+        choices=["whoosh", "datasette", "node-kill"],
+        default=[],
+        help="leave a system or phase out, repeatable (at a size Whoosh cannot build in time)",
+    )
+    ap.add_argument("--solr-dir", type=Path, help="the SolrCloud's folder (WORKDIR/solr)")
+    ap.add_argument("--solr-port", type=int, help="first Solr node's port (default: free ports)")
+    ap.add_argument("--solr-heap", default="2g", help="each Solr node's Java heap (2g)")
+    ap.add_argument(
+        "--keep-solr", action="store_true", help="leave the SolrCloud running afterwards"
+    )
     args = ap.parse_args(argv)
     log = _logger(args.quiet)
     if args.only:
@@ -837,6 +900,15 @@ def main(argv: list[str] | None = None) -> int:
                 concurrent=args.concurrent,
                 duration=args.duration,
                 log=log,
+                engines=_engines(args),
+                datasette="datasette" not in args.skip,
+                solr={
+                    "solr_dir": args.solr_dir,
+                    "heap": args.solr_heap,
+                    "port": args.solr_port,
+                    "keep": args.keep_solr,
+                    "node_kill": "node-kill" not in args.skip,
+                },
             )
 
         report, prefix = markdown, f"missive-bench-{args.n}-"
@@ -863,6 +935,12 @@ def _logger(quiet: bool) -> Callable[[str], None]:
             print(f"[{time.perf_counter() - t0:7.1f} s] {msg}", file=sys.stderr, flush=True)
 
     return log
+
+
+def _engines(args: argparse.Namespace) -> tuple[str, ...]:
+    """--engine solr runs Solr beside Whoosh; --skip whoosh leaves Whoosh out."""
+    chosen = set(args.engine or ["whoosh"]) | {"whoosh"}
+    return tuple(e for e in ("whoosh", "solr") if e in chosen and e not in args.skip)
 
 
 def _built(ap: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, Path]:

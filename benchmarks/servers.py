@@ -105,7 +105,8 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 class Gunicorn:
     """`gunicorn --workers 2 'webapp:create_app()'` on a free loopback port; `options`
-    go before the others (a config file with `-c`, an access log)."""
+    go before the others (a config file with `-c`, an access log); `env` is added to the
+    environment the app sees."""
 
     def __init__(
         self,
@@ -116,6 +117,7 @@ class Gunicorn:
         workers: int,
         options: tuple[str, ...] = (),
         log_name: str = "gunicorn.log",
+        env: dict[str, str] | None = None,
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -138,6 +140,7 @@ class Gunicorn:
             "MISSIVE_ARCHIVE": str(archive.resolve()),
             "MISSIVE_INDEX": str(index.resolve()),
             "MISSIVE_CACHE": str(cache.resolve()),
+            **(env or {}),  # another engine's settings (MISSIVE_ENGINE=solr and its URLs)
         }
         self.proc: subprocess.Popen | None = None
 
