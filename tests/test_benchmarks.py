@@ -191,3 +191,35 @@ def test_concurrent_flags_are_checked(tmp_path: Path, capsys):
     with pytest.raises(SystemExit):
         run.main(["--only", "concurrent", "--workdir", str(tmp_path)])
     assert f"--index {tmp_path / 'index'}: no index in it" in capsys.readouterr().err
+
+
+@pytest.mark.solr
+def test_solr_build_phase_measures_the_collection(solr_cluster, tmp_path: Path):
+    """The Solr part of `run.py --engine solr`: its build phase on the tests' cluster fills
+    a 2 × 2 collection with every letter and reports its size, placement and memory."""
+    from benchmarks import solr_bench
+    from indexer.engines import open_engine
+    from solr import admin
+
+    archive = tmp_path / "archive"
+    generate.generate(archive, 40, seed=4, images=0)
+    config = solr_bench.engine_config(tmp_path, solr_cluster, alias="bench-smoke")
+    engine = open_engine(config)
+    try:
+        b = solr_bench.phase_build(archive, config, tmp_path / "cache", solr_cluster, print)
+        assert b["letters"] == 40 and b["errors"] == []
+        assert (b["shards"], b["replicas"]) == (2, 2)
+        nodes = sorted(str(n.port) for n in solr_cluster.nodes)
+        assert b["placement"] == {"shard1": nodes, "shard2": nodes}  # a copy on each node
+        _positive(b, "seconds", "letters_per_s", "index_bytes", "index_bytes_one_copy")
+        assert b["index_bytes"] == sum(b["index_bytes_per_node"].values())
+        _positive(b["cpu_ms_per_letter"], "solr_nodes", "reader")
+        memory = solr_bench.node_memory(solr_cluster)
+        assert [m["port"] for m in memory] == [n.port for n in solr_cluster.nodes]
+        for m in memory:
+            _positive(m, "rss_mb", "heap_used_mb", "heap_max_mb")
+    finally:
+        admin.call(solr_cluster.urls[0], "/admin/collections",
+                   {"action": "DELETEALIAS", "name": "bench-smoke"})
+        for name in engine.collections.names():
+            engine.collections.delete(name)

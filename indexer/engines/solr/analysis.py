@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from whoosh.lang.stopwords import stoplists
@@ -41,6 +41,7 @@ STEM_THEN_FOLD = frozenset({"ru"})
 _local = threading.local()
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(word: str) -> str:
     """Lower case, accents dropped (as ASCIIFoldingFilter does for Latin letters)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -83,6 +84,9 @@ def _stemmer(name: str):
     return stemmers[name]
 
 
+# Snippets mark every word of the pages of a page of hits: a pure-Python stemmer on each
+# took 0.3-0.9 s a search; the words of an archive repeat, so their stems are kept.
+@lru_cache(maxsize=1 << 17)
 def stem(k: str, word: str) -> str:
     """A word's indexed form in the analysis `k` (as the configset's field types make it)."""
     if k == ENGLISH:

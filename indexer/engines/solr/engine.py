@@ -21,7 +21,9 @@ import hashlib
 import json
 import os
 import secrets
+import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,6 +44,9 @@ FEATURES = Features(name="solr", parallel_build=False, local_files=False)
 DEFAULT_URL = "http://127.0.0.1:8983/solr"
 BATCH = 500  # letters per update request
 BUFFERED = 2000  # letters a writer() block keeps until its end
+# Seconds the alias is taken to serve after Solr said so: one search makes several
+# requests, and asking for the alias before each was a round trip each (5 a search).
+ALIAS_TRUSTED = 2.0
 
 
 def alias_for(config: EngineConfig) -> str:
@@ -69,6 +74,11 @@ class SolrWriter(Writer):
         self.pending: list[dict[str, Any] | str] = []  # documents, or ids to delete
         self.sent = False
         self.skipped: tuple[Skips, set[str] | None] | None = None
+        # A stream sends each batch from a thread while the next one is read: Solr indexes
+        # while Python reads letters (half the time of one after the other). One batch in
+        # flight at most, so batches arrive in order and a failure stops the stream.
+        self._sender = ThreadPoolExecutor(1, "solr-batches") if stream else None
+        self._in_flight: Future | None = None
 
     def replace(self, letter: Letter) -> None:
         self.pending.append(to_document(letter))
@@ -93,12 +103,32 @@ class SolrWriter(Writer):
             if run and (item is None or isinstance(item, str) != isinstance(run[0], str)
                         or len(run) >= BATCH):
                 body = {"delete": run} if isinstance(run[0], str) else run
-                self.engine.update(self.collection, body)
+                self._update(body)
                 self.sent = True
                 run = []
             if item is not None:
                 run.append(item)
         self.pending = []
+
+    def _update(self, body: Any) -> None:
+        if self._sender is None:
+            self.engine.update(self.collection, body)
+            return
+        self._wait()  # the batch before (its error, if it failed)
+        self._in_flight = self._sender.submit(self.engine.update, self.collection, body)
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            done, self._in_flight = self._in_flight, None
+            done.result()
+
+    def close(self) -> None:
+        """Wait for the batch in flight and end the sending thread."""
+        if self._sender is not None:
+            try:
+                self._wait()
+            finally:
+                self._sender.shutdown(wait=True)
 
     def finish(self, old_skips: Skips) -> None:
         if self.skipped is not None:
@@ -108,6 +138,7 @@ class SolrWriter(Writer):
             } | failed
             self.pending.append(skips_document(skips))
         self.send()
+        self.close()
 
 
 class SolrEngine(Engine):
@@ -119,14 +150,18 @@ class SolrEngine(Engine):
         self.collections = Collections(self.client, alias_for(config))
         self.searching = Searching(self.client, self._served, deadline=config.deadline,
                                    budget=config.budget)
+        self._alias_seen = -ALIAS_TRUSTED  # when Solr last said the alias serves
 
     def _served(self) -> str:
         """The alias, when it points at a collection; IndexMissing when it does not yet."""
+        if time.monotonic() - self._alias_seen < ALIAS_TRUSTED:
+            return self.collections.alias
         if self.collections.current() is None:
             raise IndexMissing(
                 f"Solr has no collection {self.collections.alias} yet; run "
                 "`python -m indexer solr-setup`, then `python -m indexer build`"
             )
+        self._alias_seen = time.monotonic()
         return self.collections.alias
 
     def update(self, collection: str, body: Any, **params: Any) -> None:
@@ -151,13 +186,17 @@ class SolrEngine(Engine):
         old = self.collections.current()
         shape = self.collections.shape(old) if old else (DEFAULT_SHARDS, DEFAULT_REPLICAS)
         new = self.collections.create(*shape)
+        w = SolrWriter(self, new, stream=True)
         try:
-            w = SolrWriter(self, new, stream=True)
             yield w
             w.finish({})
             self.update(new, [], commit="true")
             self.collections.serve(new)
         except BaseException:
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001 - the first failure is the one to report
+                pass
             self.collections.delete(new)
             raise
         if old and old != new:
@@ -247,6 +286,8 @@ class SolrEngine(Engine):
 
     def close(self) -> None:
         self.searching.forget()
+        self._alias_seen = -ALIAS_TRUSTED
 
     def refresh(self) -> None:
         self.searching.forget()
+        self._alias_seen = -ALIAS_TRUSTED
