@@ -133,12 +133,19 @@ def test_hits_show_title_date_parties_and_marked_snippets_linking_to_their_page(
     assert "16 February 2009" in text
     assert "From Irfan Yusuf Shami, Ministry of Foreign Affairs (Pakistan)" in text
     assert "To Stephen D. Goose, Human Rights Watch (United States)" in text
+    # every link to a letter carries the whole search (the way back to these results)
+    carried = "q=cluster+munitions&country=PK&sort=date"
     snippet_links = [a.get("href") for a in hit.find("a", class_="snippet-page")]
-    assert f"/letters/{PK_MOFA}/pages/1?q=cluster+munitions" in snippet_links
-    assert f"/letters/{PK_MOFA}/pages/2?q=cluster+munitions" in snippet_links
+    assert f"/letters/{PK_MOFA}/pages/1?{carried}" in snippet_links
+    assert f"/letters/{PK_MOFA}/pages/2?{carried}" in snippet_links
     title_link = hit.find("h2", class_="hit-title")[0]
     assert title_link.get("id") == f"hit-{PK_MOFA}"
-    assert f'href="/letters/{PK_MOFA}"' in hit.html
+    assert f'href="/letters/{PK_MOFA}/pages/1?{carried}"' in hit.html.replace("&amp;", "&")
+    # a title leads to the first page with a hit
+    uk = fetch(live_server, "/search?q=cluster+munitions&sort=date&per_page=1&page=2")
+    assert [a.get("href") for a in uk.find("a") if a.inside("hit-title")] == [
+        "/letters/2008-10-10-uk-fco-miliband/pages/2?q=cluster+munitions&sort=date&per_page=1&page=2"
+    ]
     status, _, body = live_server.get(snippet_links[-1])
     assert status == 200  # the letter view answers the snippet's page link
 

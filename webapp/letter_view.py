@@ -6,6 +6,9 @@ URLs (all by the letter's permanent id):
     /letters/<id>                          the letter, at page 1
     /letters/<id>/pages/<n>                page n; ?q= marks the search's words, ?ocr=1 as in search
     /letters/<id>/pages/<n>#L<line>        one line of page n's text
+    /letters/<id>/pages/<n>?line=<line>    the same, redirected there ("Go to line")
+
+A page reached from a search carries the search's parameters (letter_place.py).
 
 The same letter as JSON is in letters_api.py, its citation files in citation_tags.py, its
 page images in images.py.
@@ -15,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request
-from markupsafe import Markup
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+from markupsafe import Markup, escape
 
 from indexer.engines import Marks
 from indexer.ingest.metadata.countries import country_name
@@ -25,10 +29,11 @@ from indexer.ingest.metadata.language import language_name
 from indexer.records import TEXT_SOURCES
 from indexer.search import QueryError
 from indexer.search.snippets import match_spans
-from indexer.search.within import marked, page_lines
+from indexer.search.within import occurrences, page_lines
 
 from .citation_tags import page_citations
 from .db import get_search
+from .letter_place import place
 from .letter_search import page_context
 from .letters import (
     ORIGIN_NOTES,
@@ -68,24 +73,35 @@ def _terms(q: str, ocr: bool) -> tuple[Marks | None, str | None]:
     return (marks or None), None
 
 
-def mark_text(text: str, terms: Marks | None) -> Markup:
-    """`text` HTML-escaped, each word the query matched in <mark>."""
-    return Markup(marked(text, match_spans(text, terms) if terms else []))
+def mark_text(text: str, terms: Marks | None, first: int = 1) -> tuple[Markup, int]:
+    """`text` HTML-escaped, each occurrence of what the query matched in one <mark> (the
+    words of a phrase together), numbered from `first` (id="hit-<k>", the targets of the
+    previous/next hit links); and how many occurrences there were."""
+    groups = occurrences(text, match_spans(text, terms)) if terms else []
+    out, pos = [], 0
+    for k, group in enumerate(groups, start=first):
+        a, b = group[0][0], group[-1][1]
+        out.append(escape(text[pos:a]))
+        out.append(f'<mark class="hit-mark" id="hit-{k}">{escape(text[a:b])}</mark>')
+        pos = b
+    out.append(escape(text[pos:]))
+    return Markup("".join(out)), len(groups)
 
 
 @dataclass
 class Line:
     n: int
     html: Markup
-    hits: int
+    hits: int  # occurrences of what was searched on the line
 
 
 def transcript_lines(text: str, terms: Marks | None) -> list[Line]:
     """The page's text line by line (numbered from 1 like provenance line numbers)."""
-    out = []
+    out, seen = [], 0
     for n, line in enumerate(page_lines(text), start=1):
-        hits = len(match_spans(line, terms)) if terms else 0
-        out.append(Line(n, mark_text(line, terms), hits))
+        html, hits = mark_text(line, terms, seen + 1)
+        seen += hits
+        out.append(Line(n, html, hits))
     return out
 
 
@@ -110,20 +126,26 @@ def highlight_boxes(meta: dict[str, Any], n: int, terms: Marks | None) -> list[d
     return boxes
 
 
-def _page_params(q: str, ocr: bool) -> dict[str, str]:
-    params = {"q": q} if q else {}
+def _page_params(q: str, ocr: bool) -> dict[str, list[str]]:
+    params = {"q": [q]} if q else {}
     if q and ocr:
-        params["ocr"] = "1"
+        params["ocr"] = ["1"]
     return params
 
 
 def _hit_counts(meta: dict[str, Any], terms: Marks | None) -> list[int]:
+    """Occurrences of what was searched on each page, counted line by line as the
+    transcript marks them and the search within the letter lists them."""
+    count = len(meta.get("pages") or [])
     if not terms:
-        return [0] * len(meta.get("pages") or [])
+        return [0] * count
     texts = meta.get("pages_text") or []
     return [
-        len(match_spans(texts[i] if i < len(texts) else "", terms))
-        for i in range(len(meta.get("pages") or []))
+        sum(
+            len(occurrences(line, match_spans(line, terms)))
+            for line in page_lines(texts[i] if i < len(texts) else "")
+        )
+        for i in range(count)
     ]
 
 
@@ -165,6 +187,9 @@ def _render_page(letter_id: str, raw_n: str | int):
     pages = meta["pages"]
     page = pages[n - 1] if pages else {}
     marks = _marks(meta, n)
+    where = place(letter_id, n, marks["hit_counts"])
+    if where["search_params"]:  # the page's own links carry the whole search
+        marks["params"] = where["search_params"]
     return render_template(
         "letters/letter.html",
         letter=meta,
@@ -184,6 +209,7 @@ def _render_page(letter_id: str, raw_n: str | int):
         language_name=language_name,
         country_name=country_name,
         **marks,
+        **where,
         **page_context(meta, marks["q"], marks["ocr"]),  # search within it, correspondents
         **page_citations(meta, n),
     )
@@ -196,4 +222,9 @@ def letter(letter_id: str):
 
 @bp.get("/<letter_id>/pages/<n>")
 def page(letter_id: str, n: str):
+    line = request.args.get("line", "")
+    if line.isascii() and line.isdigit():  # "Go to line" without JavaScript: to its anchor
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "line"]
+        query = f"?{urlencode(args)}" if args else ""
+        return redirect(f"{request.path}{query}#L{int(line)}", 303)
     return _render_page(letter_id, n)

@@ -14,6 +14,7 @@ from indexer.search import QueryError, SearchRequest, SearchResult, SearchTimeou
 
 from .db import get_search
 from .facets import chips, facet_views, histogram, year_histogram
+from .letter_place import carried
 from .params import SORT_LABELS, default_sort, request_from_args, state, url_with
 
 bp = Blueprint("search", __name__)
@@ -38,12 +39,9 @@ def letter_url(letter_id: str, *, external: bool = False) -> str:
 
 
 def page_url(letter_id: str, page: int, req: SearchRequest | None = None) -> str:
-    """A page of a letter (/letters/<id>/pages/<n>), the query's words highlighted there."""
-    params: dict[str, str] = {}
-    if req is not None and req.q:
-        params["q"] = req.q
-        if req.ocr:
-            params["ocr"] = "1"
+    """A page of a letter (/letters/<id>/pages/<n>), carrying the search (query, filters,
+    sort, OCR mode, result page): the words marked there, the way back to these results."""
+    params = carried(req) if req is not None else {}
     return url_for("letters.page", letter_id=letter_id, n=page, **params)
 
 

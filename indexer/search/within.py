@@ -40,6 +40,22 @@ def marked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def occurrences(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The marked spans grouped into occurrences of what was searched: words that stand
+    side by side (only white space between them, different words) are one occurrence, so
+    "Cluster Munitions" counts once for a phrase or for the two words typed."""
+    groups: list[list[tuple[int, int]]] = []
+    for a, b in spans:
+        if groups:
+            pa, pb = groups[-1][-1]
+            gap = text[pb:a]
+            if gap and not gap.strip() and text[pa:pb].lower() != text[a:b].lower():
+                groups[-1].append((a, b))
+                continue
+        groups.append([(a, b)])
+    return groups
+
+
 @dataclass(frozen=True)
 class LineHit:
     page: int
@@ -49,7 +65,9 @@ class LineHit:
 
     @property
     def html(self) -> str:
-        return marked(self.text, self.spans)
+        """The line escaped, each occurrence (a phrase's words together) in one <mark>."""
+        groups = occurrences(self.text, self.spans)
+        return marked(self.text, [(g[0][0], g[-1][1]) for g in groups])
 
 
 @dataclass
@@ -60,9 +78,9 @@ class InLetter:
     ocr: bool
     match: bool  # the letter matches the whole query (the main search would find it)
     lines: list[LineHit] = field(default_factory=list)  # up to MAX_LINES, in page order
-    hits: int = 0  # words marked in the whole letter
+    hits: int = 0  # occurrences of what was searched in the whole letter (a phrase once)
     line_count: int = 0  # lines holding one, in the whole letter
-    page_hits: dict[int, int] = field(default_factory=dict)  # page -> words marked there
+    page_hits: dict[int, int] = field(default_factory=dict)  # page -> occurrences there
 
     @property
     def truncated(self) -> bool:
@@ -80,9 +98,10 @@ def line_hits(pages_text: list[str], marks: Marks) -> InLetter:
             spans = marks.spans(line)
             if not spans:
                 continue
-            found.hits += len(spans)
+            count = len(occurrences(line, spans))
+            found.hits += count
             found.line_count += 1
-            found.page_hits[n] = found.page_hits.get(n, 0) + len(spans)
+            found.page_hits[n] = found.page_hits.get(n, 0) + count
             if len(found.lines) < MAX_LINES:
                 found.lines.append(LineHit(n, i, line, spans))
     return found

@@ -1,4 +1,5 @@
-/* Missive letter view: zoom and pan the page image, keyboard page navigation, copy buttons.
+/* Missive letter view: zoom and pan the page image, the keys listed in its "Keyboard" panel
+   (pages, hits, help), the image/text tabs of narrow screens, "Go to line", copy buttons.
    Everything here is an enhancement: without JavaScript the image shows, linked to its full
    size, the pages are links and the citations are text to select. */
 (function () {
@@ -52,6 +53,14 @@
       "translate(" + this.x + "px," + this.y + "px) scale(" + this.scale + ")";
     if (this.level) this.level.textContent = Math.round(this.scale * 100) + "%";
     this.viewport.classList.toggle("is-zoomed", this.scale > 1);
+    // A button that can do nothing is no Tab stop; the focus it held moves to the image.
+    var scale = this.scale, vp = this.viewport;
+    document.querySelectorAll("[data-zoom]").forEach(function (button) {
+      var what = button.getAttribute("data-zoom");
+      var idle = what === "in" ? scale >= MAX : scale <= MIN;
+      if (idle && document.activeElement === button) vp.focus();
+      button.disabled = idle;
+    });
     // Past the screen image's resolution, show the full scan.
     var full = this.viewport.getAttribute("data-full");
     var needed = this.baseW * this.scale * (window.devicePixelRatio || 1);
@@ -59,7 +68,8 @@
       this.swapped = true;
       var hi = new Image();
       var img = this.img;
-      hi.onload = function () { img.src = full; };
+      // srcset would otherwise keep choosing the screen-sized image over src.
+      hi.onload = function () { img.removeAttribute("srcset"); img.src = full; };
       hi.src = full;
     }
   };
@@ -121,17 +131,13 @@
     }
     vp.addEventListener("pointerup", end);
     vp.addEventListener("pointercancel", end);
-    // A drag must not follow the image's link to the full size file.
-    vp.addEventListener("click", function (e) {
-      if (e.target.closest("a.image-link")) e.preventDefault();
-    });
-
     vp.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       var k = e.key, step = 60;
       if (k === "+" || k === "=") { self.zoom(STEP); }
       else if (k === "-" || k === "_") { self.zoom(1 / STEP); }
       else if (k === "0") { self.fit(); }
+      else if (k === "Enter") { if (self.scale > 1) self.fit(); else self.zoom(2); }
       else if (self.scale > 1 && k === "ArrowLeft") { self.pan(step, 0); }
       else if (self.scale > 1 && k === "ArrowRight") { self.pan(-step, 0); }
       else if (self.scale > 1 && k === "ArrowUp") { self.pan(0, step); }
@@ -164,25 +170,121 @@
     else window.addEventListener("resize", refit);
   };
 
-  // Pages: ArrowLeft/ArrowRight or k/j follow rel=prev/next, unless typing or zoomed in.
+  // Keys of the page (listed in its "Keyboard" panel), one thing each: [ and ] turn the
+  // page, n and N (Shift+n) go to the next and previous hit, ? opens the list. Never while
+  // typing in a field, nor with Ctrl, Alt or Cmd (the browser's own keys).
   function typing(el) {
     if (!el) return false;
     var tag = el.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
-  document.addEventListener("keydown", function (e) {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
-    if (typing(document.activeElement)) return;
-    var rel = null;
-    if (e.key === "ArrowLeft" || e.key === "k") rel = "prev";
-    else if (e.key === "ArrowRight" || e.key === "j") rel = "next";
-    if (!rel) return;
+  function follow(rel) {
     var link = document.querySelector('link[rel="' + rel + '"]');
-    if (link) {
-      e.preventDefault();
-      window.location.href = link.href;
+    if (link) window.location.href = link.href;
+    return !!link;
+  }
+
+  // Narrow screens: the image and the text are two tabs, not one long column (two
+  // buttons, one pressed; on wide screens they are hidden and both panes show).
+  var reader = document.querySelector(".reader");
+  var viewerPane = document.querySelector(".viewer");
+  var textPane = document.querySelector(".text-pane");
+  var tabs = null;
+  function showPane(which) {
+    if (!tabs) return;
+    tabs.querySelectorAll("button").forEach(function (tab) {
+      tab.setAttribute("aria-pressed", tab.getAttribute("data-pane") === which ? "true" : "false");
+    });
+    reader.setAttribute("data-pane", which);
+  }
+  if (reader && viewerPane && textPane) {
+    tabs = document.createElement("div");
+    tabs.className = "pane-tabs";
+    tabs.setAttribute("role", "group");
+    tabs.setAttribute("aria-label", "Show the page's");
+    [["image", "Image", viewerPane], ["text", "Text", textPane]].forEach(function (t) {
+      t[2].id = t[2].id || "pane-" + t[0];
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.setAttribute("data-pane", t[0]);
+      tab.setAttribute("aria-controls", t[2].id);
+      tab.textContent = t[1];
+      tab.addEventListener("click", function () { showPane(t[0]); });
+      tabs.appendChild(tab);
+    });
+    reader.insertBefore(tabs, viewerPane);
+    reader.classList.add("has-tabs");
+    // The text first where there is some (the search's hits are marked in it).
+    showPane(document.querySelector(".transcript") ? "text" : "image");
+  }
+
+  // Hits: the marks of this page in order; past the last (or before the first) the link's
+  // data-beyond leads to the next page or letter with one.
+  var hits = Array.prototype.slice.call(document.querySelectorAll(".transcript mark.hit-mark"));
+  var current = -1;
+  function showHit(i) {
+    if (current >= 0 && hits[current]) hits[current].classList.remove("is-current");
+    current = i;
+    var mark = hits[i];
+    mark.classList.add("is-current");
+    showPane("text");
+    mark.scrollIntoView({ block: "center" });
+    if (history.replaceState) history.replaceState(null, "", "#" + mark.id);
+  }
+  function step(forward) {
+    var link = document.querySelector(forward ? ".hit-next" : ".hit-prev");
+    var next = forward ? current + 1 : (current < 0 ? hits.length - 1 : current - 1);
+    if (next >= 0 && next < hits.length) { showHit(next); return true; }
+    var beyond = link && link.getAttribute("data-beyond");
+    if (beyond) { window.location.href = beyond; return true; }
+    return false;
+  }
+  document.querySelectorAll(".hit-next, .hit-prev").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      if (step(link.classList.contains("hit-next"))) e.preventDefault();
+    });
+  });
+  // Arriving at "#hit-3" (or "#hit-last", from the next letter's "previous hit"): that hit.
+  (function () {
+    var hash = window.location.hash;
+    if (!/^#hit-/.test(hash) || !hits.length) return;
+    var i = hash === "#hit-last" ? hits.length - 1 : hits.indexOf(document.getElementById(hash.slice(1)));
+    if (i >= 0) showHit(i);
+  })();
+  if (/^#L\d+$/.test(window.location.hash)) showPane("text");
+
+  var keys = document.getElementById("keys");
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Escape" && keys && keys.open) {
+      keys.open = false;
+      keys.querySelector("summary").focus();
+      return;
     }
+    if (typing(document.activeElement)) return;
+    var done = false;
+    if (e.key === "[") done = follow("prev");
+    else if (e.key === "]") done = follow("next");
+    else if (e.key === "n" || e.key === "N") done = step(e.key === "n");
+    else if (e.key === "?" && keys) {
+      keys.open = !keys.open;
+      keys.querySelector("summary").focus();
+      done = true;
+    }
+    if (done) e.preventDefault();
+  });
+
+  // "Go to line": to the line's anchor without reloading the page.
+  var goto = document.querySelector("form.goto-line");
+  if (goto) goto.addEventListener("submit", function (e) {
+    var n = parseInt(goto.querySelector("input[name=line]").value, 10);
+    var line = document.getElementById("L" + n);
+    if (!line) return;
+    e.preventDefault();
+    showPane("text");
+    window.location.hash = "L" + n;
+    line.querySelector(".line-link").focus();
   });
 
   // Copy buttons: copy an input's value or an element's text.
@@ -233,21 +335,6 @@
     var cite = document.getElementById("cite");
     if (cite) cite.open = true;
   });
-
-  // On wide screens the reader fills the window below the letter's heading.
-  var reader = document.querySelector(".reader");
-  function sizeReader() {
-    if (!reader) return;
-    if (window.matchMedia("(max-width: 60rem)").matches) {
-      reader.style.removeProperty("--reader-h");
-      return;
-    }
-    var top = reader.getBoundingClientRect().top + window.scrollY;
-    var h = window.innerHeight - Math.min(top, window.innerHeight * 0.4) - 12;
-    reader.style.setProperty("--reader-h", Math.round(h) + "px");
-  }
-  sizeReader();
-  window.addEventListener("resize", sizeReader);
 
   var viewport = document.querySelector(".viewport");
   if (viewport && viewport.querySelector(".canvas img")) new Viewer(viewport);
