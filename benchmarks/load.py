@@ -187,8 +187,10 @@ def run_mode(
     seed: int,
     master_pid: int,
     access_log: Path,
+    backend_pids: tuple[int, ...] = (),
 ) -> dict:
-    """`clients` threads for `duration` seconds in `mode`; the summary of what they saw."""
+    """`clients` threads for `duration` seconds in `mode`; the summary of what they saw.
+    `backend_pids`: processes the server asks (a search engine's nodes), counted with it."""
     if mode not in MODES:
         raise ValueError(f"mode {mode!r} is not known; accepted: {', '.join(MODES)}")
     prefix = f"{mode[0]}{clients}"
@@ -198,6 +200,7 @@ def run_mode(
     ]
     log_offset = access_log.stat().st_size if access_log.exists() else 0
     cpu0, server0, machine0 = time.process_time(), server_cpu_s(master_pid), machine_cpu_s()
+    backend0 = sum(_process_cpu_s(p) for p in backend_pids)
     syn0 = syn_retransmits()
     t0 = time.perf_counter()
     threads = [
@@ -216,7 +219,8 @@ def run_mode(
     wall = time.perf_counter() - t0
     cpu = {
         "client_s": time.process_time() - cpu0,
-        "server_s": server_cpu_s(master_pid) - server0,
+        "server_s": server_cpu_s(master_pid) - server0
+        + sum(_process_cpu_s(p) for p in backend_pids) - backend0,
         "machine_busy_s": machine_cpu_s()[0] - machine0[0],
     }
     syn1 = syn_retransmits()
@@ -332,7 +336,8 @@ def markdown(c: dict) -> str:
         "*In a worker*: gunicorn's `%(D)s`, from the moment a worker thread read the request "
         "to the end of its answer (a wait inside the worker for the index or the interpreter "
         "included); *before a worker*: the rest of the latency (the queue for a free thread, "
-        "connecting). Cores: CPU time over wall time of the server's processes, of the "
+        "connecting). Cores: CPU time over wall time of the server's processes (with Solr's "
+        "nodes on that engine), of the "
         f"client process, and of everything else on the machine ({c['cores']} cores).",
         "",
         *TABLE_HEAD,
@@ -379,10 +384,12 @@ def phase(
     seed: int,
     log: Callable[[str], None],
     env: dict[str, str] | None = None,
+    backend_pids: tuple[int, ...] = (),
 ) -> dict:
     """Start gunicorn as `make run` does, then each of `counts` clients in each mode.
     `work`: the paths of the searches and of the letter pages clients ask for; `env`:
-    the engine's settings when it is not the default one."""
+    the engine's settings when it is not the default one; `backend_pids`: its server
+    processes (Solr nodes), whose CPU counts as the server's."""
     access = workdir / "concurrent-access.log"
     access.unlink(missing_ok=True)
     options = ("-c", CONFIG, "--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT)
@@ -421,6 +428,7 @@ def phase(
                         seed=seed,
                         master_pid=server.proc.pid,
                         access_log=access,
+                        backend_pids=backend_pids,
                     )
                 )
     finally:

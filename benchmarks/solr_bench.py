@@ -55,12 +55,12 @@ def start_cluster(
     return solrcloud.start(run_dir, ports=ports, zk_port=zk_port), True
 
 
-def engine_config(workdir: Path, cluster: solrcloud.Cluster):
+def engine_config(workdir: Path, cluster: solrcloud.Cluster, alias: str = ALIAS):
     from indexer.engines import EngineConfig
 
     lock_dir = workdir / "solr-index"  # the Solr engine keeps only its write lock here
     lock_dir.mkdir(parents=True, exist_ok=True)
-    return EngineConfig(lock_dir, name="solr", url=",".join(cluster.urls), collection=ALIAS)
+    return EngineConfig(lock_dir, name="solr", url=",".join(cluster.urls), collection=alias)
 
 
 def server_env(config) -> dict[str, str]:
@@ -331,6 +331,7 @@ def run_solr(
             out["concurrent"] = load.phase(
                 archive, config.index, cache, workdir, run.concurrent_work(archive),
                 concurrent, duration, workers=workers, seed=seed, log=log, env=env,
+                backend_pids=tuple(node.pid for node in cluster.nodes),
             )
             out["memory_after_concurrent"] = node_memory(cluster)
         if node_kill:
