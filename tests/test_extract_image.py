@@ -166,8 +166,8 @@ def test_images_over_the_pixel_limit_are_refused(tmp_path, side, pixels):
         read_source(path)
     assert str(err.value) == (
         f"bomb.png: image of {pixels} pixels is over the limit of 120,000,000 pixels "
-        "(decompression bomb?); accepted: JPEG, PNG, TIFF, JPEG 2000, WebP of at most "
-        "120,000,000 pixels"
+        "(decompression bomb?); save the scan at a lower resolution; accepted: JPEG, PNG, "
+        "TIFF, JPEG 2000, WebP of at most 120,000,000 pixels"
     )
     with pytest.raises(IngestError, match="120,000,000 pixels"):
         load_page_image(path)

@@ -122,10 +122,11 @@ def test_unknown_and_empty_files_are_rejected_listing_accepted_kinds(tmp_path):
     with pytest.raises(IngestError) as err:
         read_source(unknown)
     assert str(err.value) == (
-        "letter.doc: not a recognised page source; "
+        "letter.doc: not a page image, PDF, TEI file or transcript (a transcript is a UTF-8 "
+        "text file ending in .txt); convert it to one of these, or leave it out of the letter; "
         "accepted: JPEG, PNG, TIFF, JPEG 2000, WebP, PDF, plain text (.txt)"
     )
     empty = tmp_path / "scan.jpg"
     empty.write_bytes(b"")
-    with pytest.raises(IngestError, match=r"^scan\.jpg: the file is empty; accepted: JPEG"):
+    with pytest.raises(IngestError, match=r"^scan\.jpg: the file is empty; .+; accepted: JPEG"):
         read_source(empty)

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from indexer import indexing
+from indexer.archive import slugify
 from indexer.errors import IngestError, MissiveError
 from indexer.ingest.extract import RENDER_DPI, SourcePage, load_page_image, read_source
 from indexer.ingest.reader import Reader
@@ -29,10 +30,15 @@ if not HOSTILE.is_dir():
 
 FILES = sorted(p for d in ("img_pillow", "pdf_pdfjs", "pdf_pypdf") for p in (HOSTILE / d).iterdir())
 BOMB = "is over the limit of 120,000,000 pixels (decompression bomb?)"
-PASSWORD = "the PDF is encrypted and needs a password"
+PASSWORD = "the PDF is protected by a password; open it with its password, save a copy"
+PDF_DAMAGED = "damaged PDF (its structure cannot be read); save or export the PDF again"
+NOT_DRAWN = "damaged PDF (its pages cannot be displayed); save or export the PDF again"
 IMAGES = "JPEG, PNG, TIFF, JPEG 2000, WebP"
-DAMAGED = f"not a readable image (unrecognised or damaged header); accepted: {IMAGES}"
-TRUNCATED = f"not a readable image (truncated file); accepted: {IMAGES}"
+AGAIN = f"scan or export the page again from the original; accepted: {IMAGES}"
+DAMAGED = f"damaged file (its beginning is not that of any image format); {AGAIN}"
+UNDECODABLE = f"damaged file (the image data cannot be decoded); {AGAIN}"
+TRUNCATED = f"damaged file (the end of the image is missing); {AGAIN}"
+NOT_A_SOURCE = "not a page image, PDF, TEI file or transcript (a transcript is a UTF-8 text "
 
 # file -> number of pages, or a fragment of the rejection message.
 EXPECTED: dict[str, int | str] = {
@@ -40,10 +46,11 @@ EXPECTED: dict[str, int | str] = {
     "16bit.cropped.jp2": 1,
     "16bit.cropped.tif": 1,
     "broken.png": DAMAGED,
-    "broken_data_stream.png": "unrecognized data stream contents",
+    "broken_data_stream.png": UNDECODABLE,
+    # A fuzzed file libtiff decodes or not, by what its memory held: 1 page, or UNDECODABLE.
     "crash-0da013a13571cc8eb457a39fee8db18f8a3c7127.tif": 1,
-    "crash-86214e58da443d2b80820cff9677a38a33dcbbca.tif": "(OSError: decoder error -2)",
-    "cross_scan_line_truncated.tga": f"not a recognised page source; accepted: {IMAGES}",
+    "crash-86214e58da443d2b80820cff9677a38a33dcbbca.tif": UNDECODABLE,
+    "cross_scan_line_truncated.tga": NOT_A_SOURCE,
     "decompression_bomb.gif": f"image of 4,364,696,535 pixels {BOMB}",
     "decompression_bomb.ico": f"image of 4,294,836,225 pixels {BOMB}",
     "decompression_bomb_extents.gif": f"image of 4,307,953,225 pixels {BOMB}",
@@ -52,7 +59,7 @@ EXPECTED: dict[str, int | str] = {
     "exif_imagemagick_orientation.png": 1,
     "frozenpond.mpo": 1,
     "g4-multi.tiff": 3,
-    "hopper_16bit.pgm": "PPM images are not accepted as page scans",
+    "hopper_16bit.pgm": "PPM images are not accepted as page scans; save the page as PNG",
     "hopper_bad_exif.jpg": 1,
     "hopper_bigtiff.tif": 1,
     "hopper_g4.tif": 1,
@@ -70,7 +77,7 @@ EXPECTED: dict[str, int | str] = {
     "oom-8ed3316a4109213ca96fb8a256a0bfefdece1461.icns": f"of 259,634,678,784 pixels {BOMB}",
     "orientation_rectangle.jpg": 1,
     "pil_sample_cmyk.jpg": 1,
-    "seek_too_large.tif": "(ValueError: Unable to seek to frame)",
+    "seek_too_large.tif": UNDECODABLE,
     "shortfile.bmp": TRUNCATED,
     "sugarshack_bad_mpo_header.jpg": 1,
     "test-card-lossy-tiled.jp2": 1,
@@ -84,13 +91,13 @@ EXPECTED: dict[str, int | str] = {
     "truncated_image.png": TRUNCATED,
     "truncated_jpeg.jpg": TRUNCATED,
     "GHOSTSCRIPT-698804-1-fuzzed.pdf": 1,
-    "PDFBOX-3148-2-fuzzed.pdf": "not a readable PDF (PdfReadError: Trailer cannot be read",
+    "PDFBOX-3148-2-fuzzed.pdf": 1,  # pypdf cannot read its trailer; pdfium can
     "bad-PageLabels.pdf": 1,
     "big_freeculture.pdf": 352,
     "bug1782186.pdf": PASSWORD,
     "empty.pdf": 1,
     "empty_protected.pdf": 1,
-    "encrypted-attachment.pdf": PASSWORD,
+    "encrypted-attachment.pdf": 1,  # only its attachment is encrypted
     "helloworld-bad.pdf": 1,
     "issue15893_reduced.pdf": PASSWORD,
     "issue21579.pdf": PASSWORD,
@@ -99,10 +106,10 @@ EXPECTED: dict[str, int | str] = {
     "issue6010_2.pdf": PASSWORD,
     "multiple-filters-length-zero.pdf": 1,
     "pdfjsbad1586.pdf": 1,
-    "poppler-395-0-fuzzed.pdf": 1,
-    "poppler-742-0-fuzzed.pdf": "(PdfReadError: Expected /Kids to be an array",
+    "poppler-395-0-fuzzed.pdf": NOT_DRAWN,  # pypdf reads its text; pdfium cannot open it
+    "poppler-742-0-fuzzed.pdf": PDF_DAMAGED,
     "poppler-90-0-fuzzed.pdf": 16,
-    "poppler-937-0-fuzzed.pdf": "(PdfReadError: Expected /Kids to be an array",
+    "poppler-937-0-fuzzed.pdf": "damaged PDF (page 1 cannot be displayed); save or export",
     "saslprep-r6.pdf": PASSWORD,
     "scan-bad.pdf": 1,
     "xref_command_missing.pdf": 1,
@@ -117,14 +124,25 @@ EXPECTED: dict[str, int | str] = {
     "r2-user-password.pdf": PASSWORD,
     "r4-aes-user-password.pdf": PASSWORD,
     "r6-both-passwords.pdf": PASSWORD,
-    "r6-user-password.pdf": 1,
+    "r6-user-password.pdf": PASSWORD,  # pypdf opens it as its owner; pdfium cannot draw it
     "selenium-pypdf-issue-177.pdf": 1,
 }
-# Files whose pages read but cannot be rendered: their text layer is still used.
-RENDER_FAILS = {
-    "poppler-395-0-fuzzed.pdf": "the PDF cannot be rendered (PdfiumError",
-    "r6-user-password.pdf": "the PDF is encrypted and pdfium cannot open it with an empty password",
-}
+# Files read one way or the other from run to run, and what each way gives.
+EITHER = {"crash-0da013a13571cc8eb457a39fee8db18f8a3c7127.tif": UNDECODABLE}
+# A library's words an archivist should never meet in a refusal.
+JARGON = re.compile(
+    r"\b[A-Z]\w*(Error|Exception|Warning)\b|\bstruct\.error\b|Traceback|decoder error|"
+    r"\b(errno|PdfReadError|FileNotDecrypted|Pdfium|PIL|pypdf)\b",
+    re.IGNORECASE,
+)
+
+
+def assert_plain(name: str, line: str) -> None:
+    """One line naming the file, without a library's words, saying what is accepted."""
+    assert "\n" not in line, line
+    assert line.startswith(f"{name}: ") and len(line) > len(name) + 20, line
+    assert not JARGON.search(line), line
+    assert "; accepted: " in line, line
 
 
 @cache
@@ -157,7 +175,9 @@ def test_reads_or_says_why(path):
     expected = EXPECTED[path.name]
     if isinstance(result, IngestError):
         message = str(result)
-        assert message.startswith(f"{path.name}: ") and len(message) > len(path.name) + 20
+        assert_plain(path.name, message)
+        if path.name in EITHER:
+            expected = EITHER[path.name]
         assert isinstance(expected, str), message
         assert expected in message
         return
@@ -165,13 +185,8 @@ def test_reads_or_says_why(path):
     assert [p.frame for p in result] == list(range(len(result)))
     first = result[0]
     dpi = RENDER_DPI if path.suffix == ".pdf" or first.width is None else 72
-    try:
-        image = load_page_image(path, 0, dpi=dpi)
-    except IngestError as exc:
-        assert path.name in RENDER_FAILS, str(exc)
-        assert str(exc).startswith(f"{path.name}: {RENDER_FAILS[path.name]}")
-        return
-    assert path.name not in RENDER_FAILS
+    # Every file accepted is drawn: its pages are shown and OCR'd.
+    image = load_page_image(path, 0, dpi=dpi)
     assert image.mode in ("RGB", "L")
     assert image.size == (first.width, first.height)
 
@@ -240,9 +255,13 @@ def test_encrypted_with_empty_password_opens_and_renders():
     assert load_page_image(path, 1, dpi=30).convert("L").getextrema()[0] < 50
 
 
-def test_empty_owner_password_gives_text_but_no_render():
-    [page] = outcome("r6-user-password.pdf")
-    assert "pdf encryption test" in page.text
+@pytest.mark.parametrize("name", ["PDFBOX-3148-2-fuzzed.pdf", "encrypted-attachment.pdf"])
+def test_a_pdf_pypdf_refuses_has_its_pages_and_text_from_pdfium(name):
+    [page] = outcome(name)
+    assert page.text_error is None
+    assert load_page_image(path_of(name), 0).size == (page.width, page.height)
+    if name == "encrypted-attachment.pdf":
+        assert page.text == "Example"
 
 
 def test_real_scan_with_text_layer():
@@ -264,9 +283,10 @@ def test_empty_pdf_is_one_blank_page_without_text():
     assert image.convert("L").getextrema() == (255, 255)
 
 
-def test_broken_content_streams_lose_only_their_text():
+def test_content_streams_pypdf_cannot_read_are_read_by_pdfium():
     pages = outcome("poppler-90-0-fuzzed.pdf")
-    assert len(pages) == 16 and all(p.text is None for p in pages)
+    assert len(pages) == 16 and all(p.text_error is None for p in pages)
+    assert "Key Distribution" in pages[2].text and "Practical Issues" in pages[9].text
 
 
 # -- `add`, as `python -m indexer --no-ocr add FILE` runs it ---------------------------------
@@ -340,34 +360,36 @@ def added(tmp_path_factory) -> tuple[Env, dict[str, tuple[str, Any]]]:
 
 
 @pytest.mark.slow
-def test_every_hostile_file_is_added_or_refused_in_one_line(added):
+def test_every_hostile_file_is_added_or_refused_in_one_plain_line(added):
     _env, outcomes = added
     assert len(outcomes) == len(ADD_ORDER) > 60
     crashed = {name: tb for name, (kind, tb) in outcomes.items() if kind == "crashed"}
     assert crashed == {}, "\n".join(f"{n}:\n{tb}" for n, tb in crashed.items())
     for name, (kind, value) in outcomes.items():
         if kind == "refused":
-            assert "\n" not in value, (name, value)
-            assert value.startswith(f"{name}: ") and len(value) > len(name) + 12, value
-        else:
-            assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", value.id), (name, value.id)
+            assert_plain(name, value)
+        else:  # named by its file, never by what was read off its pages
+            assert value.id.startswith(f"undated-{slugify(Path(name).stem, limit=50)}"), value.id
     refused = {n for n, (kind, _) in outcomes.items() if kind == "refused"}
     # The reading table above says which files read and how many pages they have.
     unreadable = {n for n, v in EXPECTED.items() if isinstance(v, str)}
-    assert refused == unreadable
+    assert refused - set(EITHER) == unreadable
     pages = {n: len(v.pages) for n, (kind, v) in outcomes.items() if kind == "added"}
-    assert pages == {n: v for n, v in EXPECTED.items() if isinstance(v, int)}
+    readable = {n: v for n, v in EXPECTED.items() if isinstance(v, int)}
+    assert {n: v for n, v in pages.items() if n not in EITHER} == {
+        n: v for n, v in readable.items() if n not in EITHER
+    }
+    assert len(refused) in (31, 32) and len(pages) + len(refused) == len(EXPECTED)
+    # Every page of every letter added was read; none is kept half-read.
+    assert [n for n, (kind, v) in outcomes.items() if kind == "added" and
+            any(p.failures for p in v.pages)] == []
 
 
 @pytest.mark.slow
-def test_after_the_hostile_files_earlier_letters_are_found_and_the_index_agrees(added):
+def test_after_the_hostile_files_earlier_letters_are_found_and_check_passes(added):
     env, outcomes = added
-    # Archive and index agree; `check` lists only pages whose text layer broke (for
-    # `update` to read again), each naming a letter made from a hostile file.
-    problems = indexing.check(env.archive, env.engine)
-    assert [p for p in problems if " could not be read (" not in p] == []
+    assert indexing.check(env.archive, env.engine) == []
     added_ids = {v.id for kind, v in outcomes.values() if kind == "added"}
-    assert {p.split(":")[0] for p in problems} <= added_ids
     searcher = env.search()
     try:
         for word, letter_id in EARLIER.items():

@@ -28,16 +28,21 @@ BROKEN = (b"/Filter /ASCIIHexDecode ", binascii.hexlify(LIGHTHOUSE) + b" zz>")
 SLOW = (b"/Filter /FlateDecode ", b"BT /F1 12 Tf 14 TL " + b"(a) ' " * 666_666 + b"ET")
 
 
-def make_pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
-    """A PDF with one page per (stream dictionary entries, content stream) pair."""
+def make_pdf(pages: list[tuple[bytes, bytes]], catalog: bytes = b"") -> bytes:
+    """A PDF with one page per (stream dictionary entries, content stream) pair; `catalog`:
+    more entries of its catalog dictionary."""
     import zlib
 
-    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font "
+    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R %s>>" % catalog, b"", b"<< /Type /Font "
                          b"/Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
     for head, data in pages:
         if b"FlateDecode" in head:
             data = zlib.compress(data, 9)
+        elif b"BrotliDecode" in head:
+            import brotli
+
+            data = brotli.compress(data)
         objs.append(b"<< /Length %d %s>>\nstream\n" % (len(data), head) + data + b"\nendstream")
         objs.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "

@@ -44,6 +44,10 @@ REFUSALS: dict[str, Refusal] = {
         "the image is too large to open in this installation's memory",
         "save it at a lower resolution",
     ),
+    "too-many-pixels": Refusal(
+        "{detail} (decompression bomb?)",
+        "save the scan at a lower resolution",
+    ),
     "image-format": Refusal(
         "{detail} images are not accepted as page scans", "save the page as PNG, TIFF or JPEG"
     ),

@@ -186,8 +186,9 @@ def _pick(path: Path) -> SourceKind:
     kind = _kind_of(head, path)
     if kind is not None:
         return kind
-    what = "the file is empty" if not head else "not a recognised page source"
-    raise IngestError(f"{path.name}: {what}; accepted: {ACCEPTED}")
+    from indexer.ingest.refusals import refuse  # it imports this package's `reason`
+
+    raise refuse(path.name, "not-a-source" if head else "empty", accepted=ACCEPTED)
 
 
 def read_source(path: Path) -> list[SourcePage]:

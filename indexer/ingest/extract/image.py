@@ -86,10 +86,9 @@ def _other_image(head: bytes) -> bool:
 
 def _bomb(path: Path, pixels: int | None) -> IngestError:
     size = f"image of {pixels:,} pixels" if pixels else "image"
-    return IngestError(
-        f"{path.name}: {size} is over the limit of {MAX_PIXELS:,} pixels (decompression bomb?); "
-        f"accepted: {ACCEPTED_IMAGES} of at most {MAX_PIXELS:,} pixels"
-    )
+    accepted = f"{ACCEPTED_IMAGES} of at most {MAX_PIXELS:,} pixels"
+    over = f"{size} is over the limit of {MAX_PIXELS:,} pixels"
+    return refuse(path.name, "too-many-pixels", detail=over, accepted=accepted)
 
 
 def _tiff_compression(path: Path) -> int | None:

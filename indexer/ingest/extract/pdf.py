@@ -1,9 +1,9 @@
 """PDF letters: pages described and rendered by pdfium, text layers read with pypdf.
 
-A PDF is accepted when pdfium opens it and loads every page: those are the pages shown and
-OCR'd. The text layers are read in a helper process, each page within a time budget
-(indexer.ingest.extract.pdftext), by pypdf, or by pdfium where pypdf cannot; describing the
-pages (count, size) loads each page's dictionary only, never draws a content stream.
+A PDF is accepted when pdfium opens it and finds every page's dictionary: those are the
+pages shown and OCR'd. The text layers are read in a helper process, each page within a time
+budget (indexer.ingest.extract.pdftext), by pypdf, or by pdfium where pypdf cannot;
+describing the pages (count, size) reads the page tree only, never a content stream.
 """
 
 from __future__ import annotations
@@ -53,12 +53,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
         pages = _pypdf_pages(path)
         if pages == 0:  # pdfium opens no PDF without pages
             raise refuse(path.name, "pdf-no-pages", accepted="PDFs with pages") from exc
-        if "password" not in str(exc).lower():
-            key = "pdf-damaged"
-        elif pages is not None:
-            key = "pdf-no-display"  # a damaged file pdfium takes for an encrypted one
-        else:
+        if pages:
+            key = "pdf-no-display"  # pypdf finds pages (and maybe text), pdfium cannot draw
+        elif "password" in str(exc).lower():
             key = "pdf-password"
+        else:
+            key = "pdf-damaged"
         raise refuse(path.name, key, accepted=ACCEPTED_PDF, cause=exc) from exc
 
 
@@ -73,12 +73,9 @@ def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
     return scale
 
 
-def _pixel_size(page: pdfium.PdfPage, dpi: int) -> tuple[int | None, int | None]:
-    """The size of the page's image rendered at `dpi`, as `load` renders it."""
-    try:
-        width, height = page.get_size()  # the crop box, turned by the page's rotation
-    except Exception:
-        return None, None
+def _pixel_size(width: float, height: float, dpi: int) -> tuple[int | None, int | None]:
+    """The size of a page's image rendered at `dpi`, from its size in points (its crop box,
+    turned by its rotation), as `load` renders it."""
     if not (math.isfinite(width) and math.isfinite(height)) or width < 1e-3 or height < 1e-3:
         return None, None
     scale = render_scale(width, height, dpi)
@@ -112,8 +109,8 @@ class PdfSource:
         return pages
 
     def describe(self, path: Path) -> list[SourcePage]:
-        """The pages with their sizes, each page loaded by pdfium (which renders them); no
-        content stream is drawn or read for text (text is None)."""
+        """The pages with their sizes, as pdfium (which renders them) finds them in the
+        page tree; no content stream is read (text is None)."""
         with quiet_library():
             doc = _open(path)
             try:
@@ -132,16 +129,14 @@ class PdfSource:
         pages = []
         for index in range(count):
             try:
-                page = doc[index]
+                # The page's dictionary only: loading the page itself would parse its
+                # content streams, which takes time in proportion to what they draw.
+                width, height = doc.get_page_size(index)
             except Exception as exc:
                 raise refuse(
                     path.name, "pdf-page", detail=str(index + 1), accepted=ACCEPTED_PDF, cause=exc
                 ) from exc
-            try:
-                width, height = _pixel_size(page, RENDER_DPI)
-            finally:
-                page.close()
-            pages.append(SourcePage(index, width, height))
+            pages.append(SourcePage(index, *_pixel_size(width, height, RENDER_DPI)))
         return pages
 
     def load(self, path: Path, frame: int, dpi: int, width: int | None = None) -> Image.Image:
