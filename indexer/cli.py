@@ -17,6 +17,7 @@ from .engines.solr.setup import solr_setup
 from .errors import MissiveError
 from .ingest.add import add_each, tei_groups
 from .ingest.cmif import import_cmif, is_cmif
+from .ingest.failures import describe
 from .ingest.reader import Reader
 
 
@@ -160,6 +161,13 @@ def add(ctx: Context, paths: tuple[Path, ...], meta: Path | None, letter_id: str
         _library_said(ctx, exc)
         _fail(str(exc))
     click.echo(letter.id)
+    kept = [(page.n, step, why) for page in letter.pages for step, why in page.failures]
+    if kept:  # text layers that broke on pages OCR read: `check` lists them until mended
+        click.echo(
+            f"{letter.id}: added; its text was read by OCR where the text layer failed "
+            f"({describe(kept)}); `check` lists it until `update` reads the layer",
+            err=True,
+        )
 
 
 def _library_said(ctx: Context, exc: MissiveError) -> None:

@@ -200,7 +200,8 @@ def test_refused_uploads_leave_nothing_behind(desk):
     before = env.archive.ids()
     r = upload(client, token, [(b"\x00\x01binary junk", "notes.doc")])
     assert r.status_code == 400
-    assert "notes.doc: not a page image, PDF or plain-text transcript" in r.get_data(as_text=True)
+    refusal = "notes.doc: not a page image, PDF, TEI file or transcript (a transcript is a UTF-8"
+    assert refusal in r.get_data(as_text=True)
     r = upload(client, token, [(b"%PDF-1.4 broken", "a.pdf")], Accept="application/json")
     assert r.status_code == 400 and r.get_json()["error"].startswith("Not saved: a.pdf:")
     r = upload(client, token, [(b"", "empty.txt")])

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..errors import IngestError
 from .extract import reason
 
-TRANSCRIPT = "a transcript is a UTF-8 text file ending in .txt"
-SOURCES = f"a page image, PDF, TEI file or transcript ({TRANSCRIPT})"
+TRANSCRIPT = "a transcript is a UTF-8 text file ending in .txt"  # on an archivist's disk
+UPLOADED_TRANSCRIPT = "a transcript is a UTF-8 text file"  # an upload's names are the uploader's
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ REFUSALS: dict[str, Refusal] = {
         "the PDF has {detail} pages", "split it into letters of fewer pages"
     ),
     "not-a-source": Refusal(
-        f"not {SOURCES}", "convert it to one of these, or leave it out of the letter"
+        "not a page image, PDF, TEI file or transcript ({detail})",
+        "convert it to one of these, or leave it out of the letter",
     ),
     "text-unnamed": Refusal(
         f"a text file whose name does not end in .txt ({TRANSCRIPT})",

@@ -39,7 +39,7 @@ from .commit import check_free_id, commit
 from .extract.words import read_words, words_suffix
 from .failures import SHOWN, describe
 from .intake import File, Intake
-from .refusals import refuse
+from .refusals import TRANSCRIPT, UPLOADED_TRANSCRIPT, refuse
 from .teiplan import is_tei_file, plan_tei, tei_kind
 
 _CHUNK = 1 << 20
@@ -163,8 +163,10 @@ def classify(intake: Intake) -> None:
                 )
             f.kind = "text"
         else:
-            key = "text-unnamed" if _looks_like_text(f) else "not-a-source"
-            raise refuse(f.name, key, accepted=way.accepted)
+            if way.text_by_name and _looks_like_text(f):
+                raise refuse(f.name, "text-unnamed", accepted=way.accepted)
+            what = TRANSCRIPT if way.text_by_name else UPLOADED_TRANSCRIPT
+            raise refuse(f.name, "not-a-source", detail=what, accepted=way.accepted)
 
 
 def plan(intake: Intake) -> None:

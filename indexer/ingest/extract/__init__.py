@@ -179,16 +179,19 @@ def extension(path: Path) -> str:
 
 
 def _pick(path: Path) -> SourceKind:
+    from indexer.ingest.refusals import TRANSCRIPT, refuse  # it imports this package
+
     try:
         head = _head(path)
     except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
+        why = (exc.strerror or "").lower() or "the system refused"
+        raise refuse(path.name, "cannot-open", detail=why, accepted=ACCEPTED, cause=exc) from exc
     kind = _kind_of(head, path)
     if kind is not None:
         return kind
-    from indexer.ingest.refusals import refuse  # it imports this package's `reason`
-
-    raise refuse(path.name, "not-a-source" if head else "empty", accepted=ACCEPTED)
+    if not head:
+        raise refuse(path.name, "empty", accepted=ACCEPTED)
+    raise refuse(path.name, "not-a-source", detail=TRANSCRIPT, accepted=ACCEPTED)
 
 
 def read_source(path: Path) -> list[SourcePage]:
