@@ -204,7 +204,12 @@ def test_info_json_describes_the_page_image(client):
     assert info["id"] == f"http://localhost/iiif/image/{PK}/1"
     assert (info["width"], info["height"]) == (page["width"], page["height"]) == (1654, 2339)
     assert info["tiles"] == [{"width": 1024, "height": 1024, "scaleFactors": [1, 2, 4]}]
-    assert {"width": 240, "height": 339} in info["sizes"]
+    # The whole page at each of the tiles' scale factors: OpenSeadragon's pyramid levels.
+    assert info["sizes"] == [
+        {"width": 414, "height": 585},
+        {"width": 827, "height": 1170},
+        {"width": 1654, "height": 2339},
+    ]
     assert info["maxArea"] == iiif_image.MAX_AREA
     base = client.get(f"/iiif/image/{PK}/1")
     assert base.status_code == 303 and base.headers["Location"].endswith("/1/info.json")

@@ -38,8 +38,7 @@ from . import bp, ids
 from .cors import ld_json
 
 TILE = 1024
-THUMB_WIDTH = 240
-SIZES = (THUMB_WIDTH, 1400)  # widths offered whole besides the full size
+THUMB_WIDTH = 240  # the manifest's thumbnails
 MAX_AREA = 25_000_000  # pixels of one response: "max" of a larger scan is scaled to it
 QUALITY = 85
 MAX_AGE = 86400
@@ -135,12 +134,22 @@ def scale_factors(width: int, height: int) -> list[int]:
     return factors
 
 
+def sizes(width: int, height: int) -> list[tuple[int, int]]:
+    """The whole page at each scale factor of the tiles, smallest first. Only these: a
+    viewer (OpenSeadragon) takes the listed sizes for the levels of its tile pyramid."""
+    out = [(math.ceil(width / f), math.ceil(height / f)) for f in scale_factors(width, height)]
+    return [s for s in reversed(out) if s[0] * s[1] <= MAX_AREA]
+
+
 def is_kept(region: Box, out: tuple[int, int], width: int, height: int) -> bool:
     """Whether a request is one viewers make again and again (a tile of info.json, or the
-    whole page at a listed size): those are kept in the cache."""
+    whole page at a listed size or as a thumbnail): those are kept in the cache."""
     x, y, w, h = region
     if region == (0, 0, width, height):
-        return out[0] in (*SIZES, width) or out == parse_size("max", width, height)
+        return out[0] == THUMB_WIDTH or out in (
+            *sizes(width, height),
+            parse_size("max", width, height),
+        )
     for f in scale_factors(width, height):
         step = TILE * f
         if (
@@ -175,7 +184,6 @@ def info(letter_id: str, n: str) -> Response:
         meta, number, width, height = _page(letter_id, n)
     except LetterNotFound as exc:
         return api_error(exc.status, exc.message)
-    sizes = [(w, max(1, round(height * w / width))) for w in SIZES if w < width]
     data = {
         "@context": ids.IMAGE,
         "id": ids.image_service(letter_id, number),
@@ -185,8 +193,7 @@ def info(letter_id: str, n: str) -> Response:
         "width": width,
         "height": height,
         "maxArea": MAX_AREA,
-        "sizes": [{"width": w, "height": h} for w, h in sizes]
-        + [dict(zip(("width", "height"), parse_size("max", width, height), strict=True))],
+        "sizes": [{"width": w, "height": h} for w, h in sizes(width, height)],
         "tiles": [{"width": TILE, "height": TILE, "scaleFactors": scale_factors(width, height)}],
         "extraQualities": ["color", "gray"],
         "extraFeatures": ["regionByPct", "sizeByPct", "sizeByConfinedWh"],

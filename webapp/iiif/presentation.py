@@ -249,7 +249,8 @@ def manifest_json(meta: dict[str, Any]) -> dict[str, Any]:
                 "format": "application/vnd.citationstyles.csl+json",
             },
         ],
-        "partOf": [{"id": collection_url(), "type": "Collection"}],
+        # No partOf the collection: Mirador 4 then opens the manifest as a member of the
+        # collection, asks for it and runs the window's search a second time meanwhile.
         "service": _services(letter_id),
         "items": [
             canvas(meta, p, texts[i] if i < len(texts) else "") for i, p in enumerate(meta["pages"])
