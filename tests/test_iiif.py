@@ -444,3 +444,41 @@ def test_every_iiif_response_may_be_read_by_any_site(live_server, path):
         assert response.status == 200
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+# -- the letter page -----------------------------------------------------------------------
+def test_the_letter_page_links_its_manifest_and_outlines_a_cited_passage(client):
+    from tests.htmlpage import Page
+
+    plain = Page(client.get(f"/letters/{PK}/pages/1").get_data(as_text=True))
+    manifest = f"http://localhost/iiif/{PK}/manifest"
+    [alternate] = [
+        link for link in plain.all("link", rel="alternate") if "ld+json" in link.get("type", "")
+    ]
+    assert alternate.get("href") == manifest
+    assert alternate.get("type") == (
+        'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+    )
+    [drag] = plain.all("a", class_="iiif-drag")
+    assert drag.get("href") == f"{manifest}?manifest={manifest.replace(':', '%3A')}"
+    [start] = plain.all("button", class_="cite-passage-start")
+    assert start.get("data-page-width") == "1654" and start.get("data-page-height") == "2339"
+    assert plain.all("rect", class_="passage") == []
+
+    cited = client.get(f"/letters/{PK}/pages/1?region=1068,567,320,36")
+    page = Page(cited.get_data(as_text=True))
+    [rect] = page.all("rect", class_="passage")
+    assert [rect.get(k) for k in ("x", "y", "width", "height")] == ["1068", "567", "320", "36"]
+    [svg] = page.all("svg", class_="passage-layer")
+    assert svg.get("viewbox") == "0 0 1654 2339"  # the parser lower-cases names
+    [link] = [i for i in page.all("input") if i.get("id") == "cite-passage-url"]
+    assert link.get("value") == f"http://localhost/letters/{PK}/pages/1?region=1068,567,320,36"
+    [state] = [i for i in page.all("input") if i.get("id") == "cite-passage-state"]
+    opened = client.get(f"/iiif/state?iiif-content={state.get('value')}")
+    assert opened.headers["Location"] == link.get("value")  # the state leads back here
+    # A region outside the image outlines nothing (the page still shows).
+    outside = client.get(f"/letters/{PK}/pages/1?region=1600,0,100,10")
+    assert (
+        outside.status_code == 200
+        and Page(outside.get_data(as_text=True)).all("rect", class_="passage") == []
+    )

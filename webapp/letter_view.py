@@ -33,6 +33,7 @@ from indexer.search.within import occurrences, page_lines
 
 from .citation_tags import page_citations
 from .db import get_search
+from .iiif.state import page_context as iiif_context
 from .letter_place import place
 from .letter_search import page_context
 from .letters import (
@@ -212,6 +213,7 @@ def _render_page(letter_id: str, raw_n: str | int):
         **where,
         **page_context(meta, marks["q"], marks["ocr"]),  # search within it, correspondents
         **page_citations(meta, n),
+        **iiif_context(meta, n),  # the manifest's links; ?region= outlines a passage
     )
 
 

@@ -172,3 +172,35 @@ def open_state():
     return redirect(
         url_for("letters.page", letter_id=letter_id, n=n, **params, _external=True), 303
     )
+
+
+def page_context(meta: dict[str, Any], n: int) -> dict[str, Any]:
+    """What the letter page shows of IIIF: the manifest (its link and the drag-and-drop
+    link) and, with `?region=x,y,w,h`, the passage outlined with its links."""
+    if not meta.get("pages"):  # a catalogue record has no manifest
+        return {"iiif_manifest": None, "passage": None}
+    manifest = ids.manifest(meta["id"])
+    box = region_arg(meta, n)
+    passage = None
+    if box:
+        page = meta["pages"][n - 1]
+        state = encode(content_state(meta["id"], n, box))
+        passage = {
+            "x": box[0],
+            "y": box[1],
+            "w": box[2],
+            "h": box[3],
+            "width": page["width"],
+            "height": page["height"],
+            "url": passage_url(meta["id"], n, box),
+            "state": state,
+            "state_json": url_for(
+                "iiif.state_of",
+                letter_id=meta["id"],
+                n=n,
+                region=",".join(map(str, box)),
+                _external=True,
+            ),
+            "opens": url_for("iiif.open_state", **{"iiif-content": state}, _external=True),
+        }
+    return {"iiif_manifest": manifest, "passage": passage}
