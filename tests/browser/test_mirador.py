@@ -181,3 +181,34 @@ def test_mirador_shows_the_letter_and_draws_the_content_search_hit(page, viewer_
     for i, value in enumerate(expected):
         predicted = origin[i % 2] + value * scale
         assert abs(seen[i] - predicted) < 6, (i, seen, expected, scale, origin)
+
+
+def test_a_passage_drawn_on_the_page_gets_its_permanent_link(page, live_server):
+    page.goto(f"{live_server.url}/letters/{LETTER}/pages/1")
+    page.locator("details.cite summary").click()
+    start = page.locator("button.cite-passage-start")
+    start.click()
+    assert start.get_attribute("aria-pressed") == "true"
+    image = page.locator(".viewport .canvas img")
+    image.scroll_into_view_if_needed()
+    bounds = image.bounding_box()
+    scale = 1654 / bounds["width"]  # the page image's pixels per screen pixel
+    x0, y0 = bounds["x"] + 100, bounds["y"] + 150
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 60, y0 + 20, steps=4)
+    page.mouse.move(x0 + 120, y0 + 40, steps=4)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"\?region=\d+,\d+,\d+,\d+#passage$"))
+    region = [int(v) for v in page.url.split("region=")[1].split("#")[0].split(",")]
+    expected = [100 * scale, 150 * scale, 120 * scale, 40 * scale]
+    assert all(abs(a - b) <= 2 * scale for a, b in zip(region, expected, strict=True)), region
+    outline = page.locator("rect.passage")
+    assert outline.count() == 1 and outline.get_attribute("width") == str(region[2])
+    assert (
+        page.locator("#cite-passage-url")
+        .input_value()
+        .endswith(f"/letters/{LETTER}/pages/1?region={','.join(map(str, region))}")
+    )
+    page.locator("rect.passage").scroll_into_view_if_needed()
+    page.shot("passage")
