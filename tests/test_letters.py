@@ -299,7 +299,7 @@ def test_api_letter_contract(live_server):
     assert list(data) == [
         "id", "url", "title", "date", "date_precision", "date_uncertain", "date_as_written",
         "sender", "recipients", "languages", "collection", "rights", "notes", "text_source",
-        "edition", "fields", "suggestions", "related", "pages", "citation",
+        "edition", "fields", "suggestions", "related", "pages", "citation", "iiif_manifest",
     ]  # fmt: skip
     assert data["suggestions"] == {}  # the archivist gave every value this letter has
     assert data["id"] == PK_MOFA and data["url"] == f"{base}/letters/{PK_MOFA}"

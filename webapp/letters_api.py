@@ -105,14 +105,14 @@ def letter_json(meta: dict[str, Any]) -> dict[str, Any]:
         "suggestions": meta.get("suggestions") or {},
         "related": [_related_json(r) for r in related_letters(meta)],
         "pages": [_page_json(letter_id, p, texts) for p in meta.get("pages") or []],
-        # Its IIIF manifest, for Mirador and other viewers (none for a catalogue record).
-        "iiif_manifest": url_for("iiif.manifest", letter_id=letter_id, _external=True)
-        if meta.get("pages")
-        else None,
         "citation": {
             "csl": citation.csl_item(meta, permanent),
             **{k: v for k, v in citation.render(meta, permanent).items() if k != "csl-json"},
         },
+        # Its IIIF manifest, for Mirador and other viewers (none for a catalogue record).
+        "iiif_manifest": url_for("iiif.manifest", letter_id=letter_id, _external=True)
+        if meta.get("pages")
+        else None,
     }
 
 
