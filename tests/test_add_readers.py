@@ -16,7 +16,7 @@ from indexer.ingest.extract import load_page_image, ocr, read_source
 from indexer.ingest.refusals import refuse
 from tests.archive_support import page_scans
 from tests.conftest import Env, write_letter
-from tests.test_page_failures import HARBOUR, LIGHTHOUSE, make_pdf
+from tests.test_page_failures import HARBOUR, LIGHTHOUSE, SLOW, make_pdf
 
 # The page tree's object renumbered: pypdf finds the pages by the cross-reference table's
 # offsets (and reads their text); pdfium checks the number, and cannot open the file.
@@ -158,3 +158,34 @@ def test_a_page_whose_image_cannot_be_made_fails_at_the_render_step():
         "damaged PDF (page 3 cannot be displayed); save or export the PDF again, or add its "
         "pages as images",
     )
+
+
+def test_a_page_whose_text_layer_fails_and_nothing_else_reads_stops_add(env, tmp_path, monkeypatch):
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(make_pdf([SLOW, (b"", HARBOUR)]))
+    monkeypatch.setenv("MISSIVE_PDF_TEXT_BUDGET", "0.5")
+    before = snapshot(env)
+    result = run(env, "add", str(path))  # --no-ocr: nothing else reads page 1
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "Error: slow.pdf: not added, the archive is unchanged: 1 page could not be read "
+        "(page 1: PDF text layer: took longer than 0.5 s and was stopped)\n"
+    )
+    assert snapshot(env) == before
+
+
+@pytest.mark.ocr
+def test_a_page_whose_text_layer_fails_but_ocr_reads_is_kept_and_said(env, tmp_path, monkeypatch):
+    # SLOW's lines run below the page from its foot; the page shows the harbour's line.
+    head, slow = SLOW
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(make_pdf([(head, HARBOUR.replace(b"36 Tf", b"20 Tf") + b" " + slow)]))
+    monkeypatch.setenv("MISSIVE_PDF_TEXT_BUDGET", "0.5")
+    result = run(env, "add", str(path), ocr=True)
+    assert result.exit_code == 0 and result.stdout == "undated-slow\n"
+    assert result.stderr == (
+        "undated-slow: added; its text was read by OCR where the text layer failed (page 1: "
+        "PDF text layer: took longer than 0.5 s and was stopped); `check` lists it until "
+        "`update` reads the layer\n"
+    )
+    assert env.found("harbour") == {"undated-slow"}

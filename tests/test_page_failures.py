@@ -216,12 +216,13 @@ def test_every_page_of_a_pdf_keeps_its_place_after_a_timeout(tmp_path, monkeypat
     texts = pdftext.read_texts(path, 4, budget=2)
     assert texts[0].text.strip() == "Harbour ships sail at dawn" and texts[0].error is None
     assert texts[1].text is None and "took longer than 2 s" in texts[1].error
-    assert texts[2].text is None and texts[2].error.startswith("damaged (PdfStreamError: ")
+    # The page pypdf cannot decode is read by pdfium, in the same helper.
+    assert texts[2].text.strip() == "Lighthouse keepers wave" and texts[2].error is None
     assert texts[3].text.strip() == "Lighthouse keepers wave" and texts[3].error is None
     # read_source gives the same, the budget taken from the environment
     monkeypatch.setenv("MISSIVE_PDF_TEXT_BUDGET", "1")
     pages = read_source(path)
-    assert [p.text_error is None for p in pages] == [True, False, False, True]
+    assert [p.text_error is None for p in pages] == [True, False, True, True]
     assert "took longer than 1 s" in pages[1].text_error
     assert pages[3].text.strip() == "Lighthouse keepers wave"
 
