@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from PIL import Image, ImageChops, ImageStat
 from pydantic import ValidationError
 
 from tests.conftest import app_config
+from tests.htmlpage import Page
 from webapp import create_app
 from webapp.iiif import image as iiif_image
 from webapp.iiif import presentation
@@ -433,8 +435,6 @@ def test_every_iiif_response_may_be_read_by_any_site(live_server, path):
     status, headers, _ = live_server.get(path, headers={"Origin": "https://viewer.example"})
     assert status in (200, 400, 404)
     assert headers["Access-Control-Allow-Origin"] == "*"
-    import urllib.request
-
     preflight = urllib.request.Request(
         live_server.url + path,
         method="OPTIONS",
@@ -448,8 +448,6 @@ def test_every_iiif_response_may_be_read_by_any_site(live_server, path):
 
 # -- the letter page -----------------------------------------------------------------------
 def test_the_letter_page_links_its_manifest_and_outlines_a_cited_passage(client):
-    from tests.htmlpage import Page
-
     plain = Page(client.get(f"/letters/{PK}/pages/1").get_data(as_text=True))
     manifest = f"http://localhost/iiif/{PK}/manifest"
     [alternate] = [
