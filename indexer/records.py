@@ -217,6 +217,7 @@ class Letter:
     recipients: list[Party] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # ISO 639-1
     collection: str | None = None
+    shelfmark: str | None = None  # its call number in the holding archive ("MS 42, fol. 3")
     rights: str | None = None
     notes: str | None = None
     related: list[Related] = field(default_factory=list)

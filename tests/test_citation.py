@@ -25,6 +25,9 @@ MOFA = {
     "recipients": [{"name": "Stephen D. Goose", "organisation": "Human Rights Watch"}],
     "languages": ["en"],
     "collection": "Cluster munitions correspondence",
+    "shelfmark": "HRW 2009/14",
+    "rights": "For research use.",
+    "notes": "Enclosed with the\nEmbassy's letter.",
 }
 
 
@@ -39,6 +42,7 @@ def test_csl_item_describes_the_letter():
         "id": "2009-02-16-pakistan-mofa",
         "type": "personal_communication",
         "title": MOFA["title"],
+        "genre": "letter",
         "author": [{"family": "Shami", "given": "Irfan Yusuf"}],
         "recipient": [{"family": "Goose", "given": "Stephen D."}],
         "issued": {"date-parts": [[2009, 2, 16]]},
@@ -46,7 +50,8 @@ def test_csl_item_describes_the_letter():
         "language": "en",
         "URL": URL,
         "archive": "Cluster munitions correspondence",
-        "archive_location": "2009-02-16-pakistan-mofa",
+        "archive_location": "HRW 2009/14",  # the shelfmark
+        "abstract": "Enclosed with the Embassy's letter.",
         "accessed": {"date-parts": [[2025, 3, 4]]},
     }
     json.dumps(item)  # plain JSON
@@ -68,15 +73,37 @@ def test_partial_uncertain_and_interval_dates(date, issued):
 
 def test_names_organisations_and_defaults():
     org = {"organisation": "Foreign & Commonwealth Office", "country": "GB"}
-    item = citation.csl_item(meta(sender=org, recipients=[], date=None, collection=None), URL)
+    bare = meta(sender=org, recipients=[], date=None, collection=None, shelfmark=None)
+    item = citation.csl_item(bare, URL)
     assert item["author"] == [{"literal": "Foreign & Commonwealth Office"}]
     assert "recipient" not in item and "issued" not in item
     assert item["archive"] == "Missive"
-    particle = citation.csl_item(meta(sender={"name": "Ludwig van Beethoven"}), URL)
-    assert particle["author"] == [{"family": "van Beethoven", "given": "Ludwig"}]
+    assert "archive_location" not in item  # no shelfmark: no location, never the letter id
     assert citation.csl_item(MOFA, URL)["accessed"]["date-parts"] == [
         list(dt.date.today().timetuple()[:3])
     ]
+
+
+@pytest.mark.parametrize(
+    "party, name",
+    [
+        ({"name": "Ludwig van Beethoven"}, {"non-dropping-particle": "van", "family": "Beethoven",
+                                            "given": "Ludwig"}),
+        ({"name": "José María de la Cruz y Núñez"},
+         {"non-dropping-particle": "de la", "family": "Cruz y Núñez", "given": "José María"}),
+        ({"name": "José Antonio García Belaunde"}, {"family": "Belaunde",
+                                                    "given": "José Antonio García"}),
+        ({"name": "José Antonio García Belaunde", "family": "García Belaunde",
+          "given": "José Antonio"}, {"family": "García Belaunde", "given": "José Antonio"}),
+        ({"family": "Beethoven", "given": "Ludwig van"},
+         {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}),
+        ({"name": "Plato"}, {"literal": "Plato"}),
+    ],
+)  # fmt: skip
+def test_names_with_particles_and_parts(party, name):
+    """The archive's family/given win over the split of the name; particles go to CSL's own
+    fields; a joiner ("y") keeps a double family name whole."""
+    assert citation.csl_item(meta(sender=party), URL)["author"] == [name]
 
 
 # -- rendered styles -----------------------------------------------------------------------
@@ -90,14 +117,16 @@ def test_render_gives_every_format():
 
 def test_chicago_note_has_sender_recipient_date_and_permanent_url():
     note = citation.render(MOFA, URL, accessed=TODAY)["chicago-note"]
-    assert note.startswith("Irfan Yusuf Shami to Stephen D. Goose, “Ministry of Foreign Affairs")
-    assert "(Islamabad, February 16, 2009)" in note
+    # Chicago 18th edition
+    assert note.startswith("Irfan Yusuf Shami, “Ministry of Foreign Affairs")
+    assert "Munitions,” letter to Stephen D. Goose, Islamabad, February 16, 2009, HRW" in note
     assert URL in note and note.endswith(".")
 
 
 def test_bibliography_styles():
     out = citation.render(MOFA, URL, accessed=TODAY)
-    assert out["chicago-bibliography"].startswith("Shami, Irfan Yusuf. Letter to Stephen D. Goose.")
+    assert out["chicago-bibliography"].startswith("Shami, Irfan Yusuf. “Ministry of Foreign")
+    assert "Munitions.” Letter to Stephen D. Goose. Islamabad" in out["chicago-bibliography"]
     assert out["mla"].startswith("Shami, Irfan Yusuf. “Ministry")  # full given names in MLA
     assert "16 Feb. 2009" in out["mla"]
     assert out["apa"].startswith("Shami, I. Y. (2009, February 16).")
@@ -183,8 +212,14 @@ def test_ris_record():
     assert tags["TI"] == [MOFA["title"]]
     assert tags["PY"] == ["2009"] and tags["DA"] == ["2009/02/16/"]
     assert tags["UR"] == [URL] and tags["Y2"] == ["2025/03/04/"]
-    assert tags["AN"] == ["2009-02-16-pakistan-mofa"]
-    assert tags["DB"] == ["Cluster munitions correspondence"]
+    assert tags["AN"] == ["HRW 2009/14"]  # Zotero: Loc. in Archive
+    assert tags["DB"] == ["Cluster munitions correspondence"]  # Zotero: Archive
+    assert tags["AB"] == ["Enclosed with the Embassy's letter."]
+    assert tags["CR"] == ["For research use."]
+    assert "AN" not in dict(
+        line.split("  - ", 1) for line in citation.ris_record(meta(shelfmark=""), URL).splitlines()
+        if "  - " in line
+    )
     assert tags["LA"] == ["en"] and tags["CY"] == ["Islamabad"]
 
 

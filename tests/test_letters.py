@@ -258,7 +258,8 @@ def test_cite_panel_has_permanent_urls_and_every_format(live_server):
         assert f"{live_server.url}/letters/{PK_MOFA}" in el.text, key
         assert page.one("button", data_copy=f"cite-{key}").get("hidden") is not None
     note = page.one(id="cite-chicago-note").text
-    assert note.startswith("Irfan Yusuf Shami to Stephen D. Goose")
+    assert note.startswith("Irfan Yusuf Shami, “Ministry of Foreign Affairs")
+    assert "letter to Stephen D. Goose" in note
     assert "February 16, 2009" in note
 
 

@@ -41,13 +41,14 @@ from .params import int_arg
 bp = Blueprint("archivist", __name__, url_prefix="/archive")
 archivists_only(bp)
 
-TEXT_KEYS = ("title", "date", "date_as_written", "collection", "rights", "notes")
+TEXT_KEYS = ("title", "date", "date_as_written", "collection", "shelfmark", "rights", "notes")
 LABELS = {
     "title": "Title",
     "date": "Date",
     "date_as_written": "Date as written",
     "languages": "Languages",
     "collection": "Collection",
+    "shelfmark": "Shelfmark",
     "rights": "Rights",
     "notes": "Notes",
     "name": "Name",

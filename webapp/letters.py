@@ -135,6 +135,7 @@ _LABELS = {
     "place_ref": "Place record",
     "languages": "Languages",
     "collection": "Collection",
+    "shelfmark": "Shelfmark",
     "rights": "Rights",
     "notes": "Notes",
 }
@@ -175,7 +176,7 @@ def metadata_fields(meta: dict[str, Any]) -> dict[str, list[Field]]:
         if rows:
             groups[group] = rows
     archive_rows = []
-    for key in ("collection", "rights", "notes"):
+    for key in ("collection", "shelfmark", "rights", "notes"):
         if meta.get(key):
             archive_rows.append(Field(key, _LABELS[key], meta[key], _mark(meta, key)))
     if archive_rows:

@@ -32,7 +32,7 @@ PARTY_FIELDS = (
 )
 # Which authority files each ref field takes.
 REF_FIELDS = {"ref": authority.PERSON_AUTHORITIES, "place_ref": authority.PLACE_AUTHORITIES}
-TEXT_FIELDS = ("title", "date_as_written", "collection", "rights", "notes")
+TEXT_FIELDS = ("title", "date_as_written", "collection", "shelfmark", "rights", "notes")
 KNOWN = {
     *TEXT_FIELDS,
     *("date", "sender", "recipient", "languages", "related", "pages", "status", "withdrawn"),

@@ -145,7 +145,7 @@ def letter_to_sidecar(letter: Letter) -> dict[str, Any]:
     """Return the sidecar data for what the archivist gave (not what was extracted)."""
     given = {k for k, p in letter.provenance.items() if p.source == "archivist"}
     out: dict[str, Any] = {}
-    for key in ("title", "date_as_written", "collection", "rights", "notes"):
+    for key in TEXT_FIELDS:
         if key in given and getattr(letter, key):
             out[key] = getattr(letter, key)
     if "date" in given and letter.date:

@@ -22,6 +22,7 @@ def letter_meta(letter: Letter) -> dict[str, Any]:
         "recipients": [r.to_dict() for r in letter.recipients if not r.is_empty()],
         "languages": letter.languages,
         "collection": letter.collection,
+        "shelfmark": letter.shelfmark,
         "rights": letter.rights,
         "notes": letter.notes,
         "related": [r.to_dict() for r in letter.related],
