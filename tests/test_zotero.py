@@ -6,8 +6,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 from xml.etree import ElementTree
 
+import pytest
 import rispy
 
+from tests.conftest import Env, serve, write_letter
 from tests.htmlpage import Page
 
 PERU = "2007-04-10-peru-mfa-lima"  # no recipient; sender given as family/given in the sidecar
@@ -109,3 +111,28 @@ def test_highwire_dublin_core_and_coins_complete(live_server):
     assert coins["rft.description"] == [abstract]
     status, _, body = get(live_server, f"/letters/{PK_MOFA}")
     assert Page(body).meta("DC.contributor") == ["Goose, Stephen D."]  # the recipient
+
+
+@pytest.fixture(scope="module")
+def lifecycle_server(tmp_path_factory):
+    """A small archive: a published letter, a draft and a withdrawn letter."""
+    root = tmp_path_factory.mktemp("zotero")
+    env = Env(root)
+    letters = env.archive.root / "letters"
+    gone = {"at": "2026-11-23T10:00:00Z", "reason": "a duplicate"}
+    for letter_id, extra in (
+        ("1850-public", {}),
+        ("1850-draft", {"status": "draft"}),
+        ("1850-gone", {"status": "withdrawn", "withdrawn": gone}),
+    ):
+        meta = {"title": "On the harbour", "date": "1850-03-04", **extra}
+        write_letter(letters.parent, letter_id, ["The harbour is closed."], meta)
+    yield from serve(env)
+
+
+def test_unapi_hides_drafts_and_says_when_a_letter_was_withdrawn(lifecycle_server):
+    assert get(lifecycle_server, "/unapi?id=1850-public&format=ris")[0] == 200
+    status, _, body = get(lifecycle_server, "/unapi?id=1850-draft&format=ris")
+    assert status == 404 and "1850-draft" in body
+    status, _, body = get(lifecycle_server, "/unapi?id=1850-gone")
+    assert status == 410 and "withdrawn" in body and "a duplicate" in body
