@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from indexer import indexing
 from indexer.ingest import drafts
@@ -95,6 +96,21 @@ def test_refused_files_go_to_failed_with_a_one_line_reason(inbox):
         "TEI letter with its page images\n"
     )
     assert (failed / "scan.gif.error.txt").read_text().startswith("scan.gif: ")
+
+
+def test_a_damaged_scan_is_refused_in_plain_words_and_the_library_speaks_in_the_log(inbox):
+    inbox.root.mkdir()
+    whole = inbox.root.parent / "whole.png"
+    Image.new("RGB", (300, 200), "white").save(whole)
+    (inbox.root / "cut.png").write_bytes(whole.read_bytes()[:-40])
+    logged: list[str] = []
+    inbox.log = logged.append
+    assert inbox.run(interval=0, once=True) == []
+    line = (inbox.root / "failed" / "cut.png.error.txt").read_text()
+    assert line.startswith("cut.png: damaged file (the end of the image is missing); ")
+    assert "Error" not in line
+    assert logged[0] == f"cut.png: refused, moved to failed/cut.png: {line.strip()}"
+    assert logged[1].startswith("cut.png: (the library said: ")
 
 
 def test_a_file_is_taken_only_once_its_size_has_settled(inbox):

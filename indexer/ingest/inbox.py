@@ -165,6 +165,8 @@ class Inbox:
                 message = f"{entry.name}: {message}"
             moved = self._move(entry, FAILED, message)
             self.log(f"{entry.name}: refused, moved to {FAILED}/{moved.name}: {message}")
+            if getattr(exc, "detail", None):  # the reading library's words: the log's alone
+                self.log(f"{entry.name}: (the library said: {exc.detail})")
             return None
         moved = self._move(entry, DONE)
         self.log(f"{entry.name}: saved as draft {letter_id}; moved to {DONE}/{moved.name}")
