@@ -69,6 +69,11 @@ def test_escher_letter_shows_the_tei_parties_places_and_date(tei_env, server):
     assert letter["date"] == "1854-10-30"
     assert letter["date_as_written"] == "30. Oktober 1854"
     assert letter["collection"] == "BAR"
+    # the manuscript's idno is its shelfmark: the citations' archive location
+    assert letter["fields"]["shelfmark"] == {
+        "value": "CH-BAR#J1.67#1000/1363#290*", "source": "tei", "method": "msIdentifier"
+    }
+    assert letter["citation"]["ris"].count("AN  - CH-BAR#J1.67#1000/1363#290*\n") == 1
     fields = letter["fields"]
     assert fields["sender.name"]["source"] == "tei"
     assert fields["sender.name"]["method"] == "title"  # the swap is said, not hidden

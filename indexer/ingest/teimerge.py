@@ -61,6 +61,7 @@ def merge_header(letter: Letter, tei: TeiLetter) -> None:
             letter.recipients.extend(tei.recipients[1:])
     _given(letter, "languages", tei.languages, "langUsage")
     _given(letter, "collection", tei.collection, "msIdentifier")
+    _given(letter, "shelfmark", tei.shelfmark, "msIdentifier")
     _given(letter, "rights", tei.rights, "licence")
     _given(letter, "notes", f"Identifier: {tei.idno}" if tei.idno else None, "idno")
 

@@ -54,6 +54,7 @@ class TeiLetter:
     languages: list[str] = field(default_factory=list)
     collection: str | None = None
     idno: str | None = None
+    shelfmark: str | None = None  # the manuscript's idno (a shelfmark first), not an edition's
     rights: str | None = None
     pages: list[TeiPage] = field(default_factory=list)
     swapped: bool = False  # the correspDesc's roles contradicted the title, which won
@@ -256,6 +257,7 @@ def _source(header: Element, out: TeiLetter) -> None:
         idnos = [el for el in ms.iter(f"{TEI}idno") if plain(el)]
         shelf = next((el for el in idnos if el.get("type") in ("shelf", "shelfmark")), None)
         out.idno = plain(shelf if shelf is not None else (idnos or [None])[0]) or None
+        out.shelfmark = out.idno
     if out.idno is None:
         pub = header.find(f".//{TEI}publicationStmt/{TEI}idno")
         out.idno = plain(pub) or None
