@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -148,6 +149,13 @@ def citeproc_js(cases: list[dict[str, Any]]) -> list[dict[str, str]]:
     return json.loads(done.stdout)
 
 
+def unwrapped(html: str) -> str:
+    """citeproc-js's HTML as Missive gives it: without the `<div class="csl-entry">` around a
+    bibliography entry, and & written &amp; (citeproc-js writes &#38;)."""
+    html = re.sub(r'^<div class="csl-entry">(.*)</div>$', r"\1", html)
+    return html.replace("&#38;", "&amp;")
+
+
 def node() -> str:
     return shutil.which("node") or "node"
 
@@ -160,6 +168,7 @@ def regenerate() -> list[dict[str, Any]]:
     cases = [{"style": key, "item": item} for item in items() for key in citation.STYLES]
     for case, out in zip(cases, citeproc_js(cases), strict=True):
         case["citeproc_js"] = out["text"]
+        case["citeproc_js_html"] = out["html"]
     EXPECTED.write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return cases
 

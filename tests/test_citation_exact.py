@@ -29,6 +29,17 @@ def test_every_case_equals_citeproc_js(expected):
     assert not differ, "\n".join(differ)
 
 
+def test_every_case_equals_citeproc_js_as_html(expected):
+    """The HTML too (italics, escaped characters), once citeproc-js's wrapper is taken off."""
+    differ = []
+    for case in expected:
+        ours = citation.render_item(case["item"], html=True)[case["style"]]
+        if ours != ref.unwrapped(case["citeproc_js_html"]):
+            differ.append(f"{case['item']['id']} {case['style']}:\n  {ours}")
+    assert not differ, "\n".join(differ)
+    assert any("<i>" in c["citeproc_js_html"] for c in expected)  # APA italicises titles
+
+
 def test_fixture_items_are_what_missive_makes_now(expected):
     """The fixtures hold today's items: the sample sidecars and cases as csl_item makes them."""
     items = {c["item"]["id"]: c["item"] for c in expected}
@@ -40,6 +51,7 @@ def test_fixtures_are_what_citeproc_js_prints(expected):
     """citeproc-js, run now on the fixtures' items, prints the fixtures' strings."""
     printed = ref.citeproc_js(expected)
     assert [p["text"] for p in printed] == [c["citeproc_js"] for c in expected]
+    assert [p["html"] for p in printed] == [c["citeproc_js_html"] for c in expected]
 
 
 def test_the_five_differences_are_mended(expected):
