@@ -55,7 +55,10 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
+        why = (exc.strerror or "the system refused").lower()
+        error = IngestError(f"{path.name}: cannot read the file ({why})")
+        error.detail = reason(exc)
+        raise error from exc
     return decode_text(data)
 
 

@@ -55,7 +55,11 @@ def _read_json(path: Path, data: bytes) -> _Parsed:
     try:
         doc = json.loads(decode_text(data))
     except ValueError as exc:
-        raise _bad(path, f"not valid JSON ({reason(exc)})") from exc
+        where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
+        what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not readable as JSON"
+        bad = _bad(path, f"not valid JSON ({where}{what.lower()})")
+        bad.detail = reason(exc)
+        raise bad from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("words"), list):
         raise _bad(path, 'expected an object with a "words" list')
     words = []
@@ -313,7 +317,10 @@ def read_word_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read the file ({reason(exc)})") from exc
+        why = (exc.strerror or "the system refused").lower()
+        error = IngestError(f"{path.name}: cannot read the file ({why})")
+        error.detail = reason(exc)
+        raise error from exc
     kind = _detect(path, data)
     readers = {"json": _read_json, "hocr": _read_hocr, "alto": _read_alto, "page": _read_page}
     parsed = readers[kind](path, data)
