@@ -47,3 +47,55 @@ def solr_cluster():
         solrcloud.stop(cluster)
         if not kept:
             shutil.rmtree(run_dir, ignore_errors=True)
+
+
+
+class SolrIndexes:
+    """Where the conformance suite's Solr indexes live, and the collections behind them.
+
+    On Solr an index folder names a collection alias (`alias_for`: a hash of its path), in
+    the test's process and in the processes it starts. A collection of the alias that
+    serves nothing is what a rebuild fills first (`Collections.spare`: emptied, every
+    document deleted, no word left), so a collection made here beforehand gives the index
+    its shape: the suite's shared index 2 shards × 2 replicas; a test's small index 1 × 1,
+    in a folder used test after test (`small`), so its collection is emptied and filled
+    again rather than created for each test (seconds of cluster work on a small machine).
+    """
+
+    SHARED = (2, 2)
+    SMALL = (1, 1)
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def shared(self, folder: Path) -> None:
+        """Make `folder`'s first build fill a SHARED collection."""
+        self._spare(folder, self.SHARED)
+
+    def small(self, n: int) -> Path:
+        """Slot `n`'s index folder: empty, its alias removed (no index, as in a new folder),
+        a SMALL collection waiting for its first build."""
+        folder = self.root / f"slot-{n}" / "index"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self._spare(folder, self.SMALL)
+        return folder
+
+    @staticmethod
+    def _spare(folder: Path, shape: tuple[int, int]) -> None:
+        from indexer.engines import EngineConfig, open_engine
+
+        engine = open_engine(EngineConfig(folder, name="solr"))
+        try:
+            collections = engine.collections
+            collections.drop_alias()
+            if not collections.names():
+                collections.create(*shape)
+        finally:
+            engine.close()
+
+
+@pytest.fixture(scope="session")
+def solr_indexes(tmp_path_factory) -> SolrIndexes:
+    """The conformance suite's Solr indexes (SolrIndexes)."""
+    return SolrIndexes(tmp_path_factory.mktemp("solr-indexes"))

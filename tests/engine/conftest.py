@@ -2,7 +2,8 @@
 
 `engine` is one index per engine for the whole session, built through the protocol
 (`Engine.rebuild()` given the Letters the real Reader read from the suite's archive);
-tests only read it. A test that changes an index builds its own with `small_index`.
+tests only read it. A test that changes an index builds its own with `small_index` (on
+Solr in a collection emptied and filled again: tests/solr_support.py's SolrIndexes).
 Engines are those in `indexer.engines.ENGINES`, or the ones MISSIVE_ENGINE names
 (comma-separated). Skip by `engine.features`, never by an engine's name.
 """
@@ -91,10 +92,24 @@ def engine_choice(request) -> Iterator[str]:
                 os.environ[k] = v
 
 
+# Engines whose indexes live on a server: the fixture that says where and in what shape
+# (tests/solr_support.py's SolrIndexes: the shared index 2 shards × 2 replicas; small
+# ones 1 × 1 in collections emptied and filled again test after test, not created).
+SERVER_INDEXES = {"solr": "solr_indexes"}
+
+
+def server_indexes(engine_choice: str, request):
+    name = SERVER_INDEXES.get(engine_choice)
+    return request.getfixturevalue(name) if name else None
+
+
 @pytest.fixture(scope="session")
-def engine(engine_choice, corpus, tmp_path_factory) -> Iterator[Engine]:
+def engine(engine_choice, corpus, tmp_path_factory, request) -> Iterator[Engine]:
     """The suite's index on one engine, built once; read only."""
     index = tmp_path_factory.mktemp(f"engine-{engine_choice}") / "index"
+    server = server_indexes(engine_choice, request)
+    if server:
+        server.shared(index)
     e = open_engine(EngineConfig(index, name=engine_choice))
     build(e, list(corpus.letters.values()), corpus.skips)
     yield e
@@ -103,13 +118,13 @@ def engine(engine_choice, corpus, tmp_path_factory) -> Iterator[Engine]:
 
 class SmallIndex:
     """An index of its own for a test that changes it: an archive of a few letters, the
-    Reader over it and the engine."""
+    Reader over it and the engine (its index in `index`, else beside the archive)."""
 
-    def __init__(self, root: Path, name: str):
+    def __init__(self, root: Path, name: str, index: Path | None = None):
         self.archive = Archive(root / "archive")
         (self.archive.root / "letters").mkdir(parents=True)
         self.reader = Reader(self.archive, ocr_cache=root / "ocr-cache", use_ocr=False)
-        self.config = EngineConfig(root / "index", name=name)
+        self.config = EngineConfig(index or root / "index", name=name)
         self.engine = open_engine(self.config)
         self.letters: dict[str, Letter] = {}
 
@@ -133,11 +148,13 @@ class SmallIndex:
 
 
 @pytest.fixture
-def small_index(engine_choice, tmp_path) -> Iterator[Callable[..., SmallIndex]]:
+def small_index(engine_choice, tmp_path, request) -> Iterator[Callable[..., SmallIndex]]:
     made: list[SmallIndex] = []
+    server = server_indexes(engine_choice, request)
 
     def make(written: dict[str, tuple[list[str], dict | None]]) -> SmallIndex:
-        small = SmallIndex(tmp_path / f"small-{len(made)}", engine_choice)
+        index = server.small(len(made)) if server else None
+        small = SmallIndex(tmp_path / f"small-{len(made)}", engine_choice, index)
         made.append(small)
         for letter_id, (pages, meta) in written.items():
             small.write(letter_id, pages, meta)

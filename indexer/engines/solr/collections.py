@@ -5,6 +5,9 @@ one serves and then moves the alias in one step.
 Collections are named `<alias>_v<SCHEMA_VERSION>_<milliseconds>` and made from the
 configset `missive-<SCHEMA_VERSION>` (configset/ in this folder, uploaded to ZooKeeper):
 a collection made from another version is read as damaged and rebuilt by `build`.
+A rebuild fills a collection of the alias that serves nothing (one an interrupted rebuild
+left), emptied first, before it makes a new one: creating a collection costs seconds of
+cluster work, emptying one a commit.
 """
 
 from __future__ import annotations
@@ -67,26 +70,59 @@ class Collections:
         target = aliases.get(self.alias)
         return target.split(",")[0] if target else None
 
-    def status(self, name: str) -> dict:
-        """CLUSTERSTATUS of one collection ({} when it does not exist)."""
+    def _cluster(self, name: str) -> dict:
+        """CLUSTERSTATUS of one collection: {"collections": {name: ...}, "live_nodes": [...]}
+        ({} when it does not exist)."""
         try:
             found = self._admin({"action": "CLUSTERSTATUS", "collection": name}, write=False)
         except (SolrError, IndexMissing):
             return {}
-        return (found.get("cluster", {}).get("collections") or {}).get(name, {})
+        return found.get("cluster") or {}
+
+    def status(self, name: str) -> dict:
+        """CLUSTERSTATUS of one collection ({} when it does not exist)."""
+        return (self._cluster(name).get("collections") or {}).get(name, {})
 
     def shape(self, name: str) -> tuple[int, int]:
         """(shards, replicas per shard) of a collection."""
-        shards = self.status(name).get("shards") or {}
-        if not shards:
-            return DEFAULT_SHARDS, DEFAULT_REPLICAS
-        replicas = max(len(s.get("replicas") or {}) for s in shards.values())
-        return len(shards), max(1, replicas)
+        return _shape(self.status(name))
+
+    def spare(self, shape: tuple[int, int] | None, serving: str | None) -> str | None:
+        """A collection of this alias other than `serving`, made from CONFIGSET, of `shape`
+        (any when None) and with every replica active on a live node, emptied (every
+        document deleted and committed, so no word of it is left); None when there is
+        none. For a rebuild, under the write lock."""
+        for name in self.names():
+            if name == serving:
+                continue
+            cluster = self._cluster(name)
+            status = (cluster.get("collections") or {}).get(name, {})
+            live = set(cluster.get("live_nodes") or [])
+            replicas = [r for s in (status.get("shards") or {}).values()
+                        for r in (s.get("replicas") or {}).values()]
+            if (status.get("configName") != CONFIGSET or not replicas
+                    or (shape is not None and _shape(status) != shape)
+                    or any(r.get("state") != "active" or r.get("node_name") not in live
+                           for r in replicas)):
+                continue
+            # Solr deletes a whole index for `*:*` (IndexWriter.deleteAll), not letter
+            # by letter: the emptied collection holds no word of its old letters.
+            self.client.request(f"/{name}/update", {"commit": "true"},
+                                {"delete": {"query": "*:*"}}, write=True)
+            return name
+        return None
 
     def names(self) -> list[str]:
         """Every collection made for this alias (served or left by a rebuild)."""
         listed = self._admin({"action": "LIST"}, write=False).get("collections") or []
         return sorted(c for c in listed if c.startswith(f"{self.alias}_v"))
+
+    def fresh(self, shape: tuple[int, int] | None, serving: str | None) -> str:
+        """An empty collection for a rebuild, not served yet: a spare() one, else a new one
+        of `shape` (the default shape when None); its name."""
+        return self.spare(shape, serving) or self.create(
+            *(shape or (DEFAULT_SHARDS, DEFAULT_REPLICAS))
+        )
 
     def create(self, shards: int, replicas: int) -> str:
         """A new, empty collection for this alias (not served yet); its name."""
@@ -127,3 +163,13 @@ class Collections:
             return (f"collection {name} was made with configset {made_with or '?'}; this "
                     f"Missive reads {CONFIGSET}: run build to make it again")
         return None
+
+
+def _shape(status: dict) -> tuple[int, int]:
+    """(shards, replicas per shard) of a collection's CLUSTERSTATUS (the default shape for
+    one that does not exist)."""
+    shards = status.get("shards") or {}
+    if not shards:
+        return DEFAULT_SHARDS, DEFAULT_REPLICAS
+    replicas = max(len(s.get("replicas") or {}) for s in shards.values())
+    return len(shards), max(1, replicas)

@@ -4,9 +4,10 @@ an alias (collections.py), searched by searching.py.
 Writes: a writer's changes are sent when its block ends (up to BUFFERED letters; a larger
 block streams in batches as it goes, so only its last batch waits for the end) and made
 visible by a soft commit: Solr's transaction log on every replica keeps them through a
-crash. A rebuild streams into a new collection, commits it hard and then moves the alias,
-so the old collection serves until the new one is complete. The skip records of the last
-build live in the collection itself, in one document that is no letter.
+crash. A rebuild streams into a new collection (or one an interrupted rebuild left,
+emptied first), commits it hard and then moves the alias, so the old collection serves
+until the new one is complete. The skip records of the last build live in the collection
+itself, in one document that is no letter.
 
 Configuration: MISSIVE_SOLR_URL (node URLs, comma-separated) and MISSIVE_SOLR_COLLECTION
 (the alias; default `missive-` and 8 hex digits of the local index folder's path, so two
@@ -35,7 +36,7 @@ from ...search.results import Hit, Ordered, SearchResult
 from .. import EngineConfig
 from ..base import Engine, Failure, Features, IndexMissing, Marks, Skips, Writer
 from .client import SolrClient, SolrUnavailable
-from .collections import DEFAULT_REPLICAS, DEFAULT_SHARDS, Collections
+from .collections import Collections
 from .documents import SKIPS_ID, SYSTEM_STATUS, skips_document, to_document
 from .searching import Searching
 from .translate import quoted
@@ -184,8 +185,7 @@ class SolrEngine(Engine):
     @contextmanager
     def rebuild(self, *, procs: int = 1) -> Iterator[Writer]:
         old = self.collections.current()
-        shape = self.collections.shape(old) if old else (DEFAULT_SHARDS, DEFAULT_REPLICAS)
-        new = self.collections.create(*shape)
+        new = self.collections.fresh(self.collections.shape(old) if old else None, old)
         w = SolrWriter(self, new, stream=True)
         try:
             yield w

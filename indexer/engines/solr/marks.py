@@ -19,6 +19,7 @@ class SolrMarks:
         self.words = set(terms.words)
         self.readings = dict(terms.readings)
         self.keys = sorted({k for k, _ in self.stems})
+        self._marked: dict[str, bool] = {}  # word -> marked; the pages of hits share words
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.words)
@@ -33,8 +34,15 @@ class SolrMarks:
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not self:
             return []
-        hits = set()
-        for word in set(WORD.findall(text)):
-            if fold(word) in self.words or any((k, stem(k, word)) in self.stems for k in self.keys):
-                hits.add(word)
-        return [(m.start(), m.end()) for m in WORD.finditer(text) if m.group() in hits]
+        marked = self._marked
+        spans = []
+        for m in WORD.finditer(text):
+            word = m.group()
+            hit = marked.get(word)
+            if hit is None:
+                hit = marked[word] = fold(word) in self.words or any(
+                    (k, stem(k, word)) in self.stems for k in self.keys
+                )
+            if hit:
+                spans.append(m.span())
+        return spans

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ...search import natural, querylang
@@ -48,6 +49,7 @@ class Searching:
         self._cache: dict[str, Any] = {}
         self._state: tuple | None = None
         self._lock = threading.Lock()
+        self._pinned = threading.local()  # the commit one search reads (one_commit)
 
     # -- plumbing --------------------------------------------------------------------------
     def select(self, params: dict[str, Any], body: dict | None = None) -> dict:
@@ -67,13 +69,32 @@ class Searching:
             self._cache.clear()
             self._state = None
 
+    def _commit(self) -> tuple:
+        """What tells one commit from another: the letters' count and newest version (a
+        one-phase request: no document fetched). Asked once per search (`one_commit`)."""
+        pinned = getattr(self._pinned, "state", None)
+        if pinned is not None:
+            return pinned
+        found = self.select({"q": EVERYTHING, "rows": 0},
+                            {"facet": {"newest": "max(_version_)"}})
+        return (self.collection(), found["response"]["numFound"],
+                (found.get("facets") or {}).get("newest", 0))
+
+    @contextmanager
+    def one_commit(self) -> Iterator[None]:
+        """Within the block, every value remembered() is of the commit it began with."""
+        if getattr(self._pinned, "state", None) is not None:
+            yield
+            return
+        self._pinned.state = self._commit()
+        try:
+            yield
+        finally:
+            self._pinned.state = None
+
     def remembered(self, key: str, make: Callable[[], Any]) -> Any:
         """A value of the current commit, made once per commit."""
-        found = self.select({"q": EVERYTHING, "rows": 1, "fl": "_version_",
-                             "sort": "_version_ desc"})
-        docs = found["response"]["docs"]
-        state = (self.collection(), found["response"]["numFound"],
-                 docs[0]["_version_"] if docs else 0)
+        state = self._commit()
         with self._lock:
             if state != self._state:
                 self._cache.clear()
@@ -168,6 +189,10 @@ class Searching:
 
     # -- searches --------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResult:
+        with self.one_commit():
+            return self._search(req)
+
+    def _search(self, req: SearchRequest) -> SearchResult:
         req.validate()
         tree, text, marks, extra = self.translate(req.q, ocr=req.ocr, match=req.match)
         params = self._params(req, text, extra)
@@ -251,7 +276,8 @@ class Searching:
 
     def ordered(self, req: SearchRequest, limit: int) -> Ordered:
         req.validate()
-        _, text, marks, extra = self.translate(req.q, ocr=req.ocr, match=req.match)
+        with self.one_commit():
+            _, text, marks, extra = self.translate(req.q, ocr=req.ocr, match=req.match)
         params = self._params(req, text, extra) | {"fl": "id,score"}
         relevance = params["sort"].startswith("score")
         out: list[tuple[str, float | None]] = []
@@ -286,7 +312,8 @@ class Searching:
     def marks(self, q: str, *, ocr: bool = False) -> SolrMarks:
         if not q.strip():
             return SolrMarks()
-        return self.translate(q, ocr=ocr)[2]
+        with self.one_commit():
+            return self.translate(q, ocr=ocr)[2]
 
     # -- single letters and figures --------------------------------------------------------
     def get(self, letter_id: str) -> dict[str, Any] | None:
