@@ -47,17 +47,23 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, request, output_dir):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
+def page_errors(pg) -> list[str]:
+    """The page's JavaScript errors as they happen, and what its Content-Security-Policy
+    blocked (an inline script, style or handler)."""
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    # What the Content-Security-Policy blocked (an inline script, style or handler).
     pg.on(
         "console",
         lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
+    return errors
+
+
+@pytest.fixture
+def page(browser, request, output_dir):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    errors = page_errors(pg)
     step = {"n": 0}
 
     def shot(name: str) -> Path:
