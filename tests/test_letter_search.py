@@ -333,3 +333,20 @@ def test_the_official_level_goes_either_way_past_drafts_and_withdrawn_letters(co
     # From Goose's side: his letter to the Ministry has Pakistan's offices as its level.
     [first] = office_context(fetch(corr_server, "/letters/2009-01-30-hrw-to-mofa"))
     assert (first["previous"], first["next"]) == (None, f"/letters/{PK_MOFA}")
+
+
+def test_words_side_by_side_are_one_hit_a_phrase_counted_once(live_server):
+    from indexer.search.within import occurrences
+
+    text = "Cluster Munitions and cluster cluster, munitions"
+    spans = [(0, 7), (8, 17), (22, 29), (30, 37), (39, 48)]
+    # a repeated word is two hits, and a comma parts two words
+    assert occurrences(text, spans) == [[(0, 7), (8, 17)], [(22, 29)], [(30, 37)], [(39, 48)]]
+    data = get_json(live_server, f"/api/letters/{PK_MOFA}/search?q=%22cluster+munitions%22")
+    assert data["hits"] == 10 and [p["hits"] for p in data["pages"]] == [9, 1]
+    first = data["pages"][0]["lines"][0]
+    assert first["html"].count("<mark>") == 1 and "<mark>Cluster Munitions</mark>" in first["html"]
+    # the letter page says the same in plain words
+    page = fetch(live_server, f"/letters/{PK_MOFA}/pages/2?q=%22cluster+munitions%22")
+    summary = " ".join(page.one("p", class_="hits-summary").text.split())
+    assert summary.startswith('“"cluster munitions"”: 1 here, 9 on page 1.')
