@@ -447,3 +447,14 @@ def test_queries_that_mark_nothing_or_cannot_be_read(live_server):
     page = fetch(live_server, f"/letters/{PK_MOFA}?q=%2A")  # the letter shows; a notice says why
     assert "The search words cannot be marked" in page.one("p", class_="notice").text
     assert page.one("h1").text.startswith("Ministry of Foreign Affairs")
+
+
+def test_one_date_format_with_the_date_as_written_beside_it(live_server):
+    page = fetch(live_server, f"/letters/{PERU}")
+    byline = " ".join(page.one("p", class_="byline").text.split())
+    assert byline.startswith("10 April 2007 (written “April 10th 2007”)")
+    assert page.find("time")[0].get("datetime") == "2007-04-10"
+    labels = [dt.text for dt in page.find("dt")]
+    rows = dict(zip(labels, (" ".join(dd.text.split()) for dd in page.find("dd")), strict=True))
+    assert rows["Date"].startswith("10 April 2007 ")
+    assert rows["Date as written"].startswith("“April 10th 2007”")

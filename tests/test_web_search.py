@@ -490,3 +490,14 @@ def test_home_counts_image_only_letters_and_links_them(mixed_server):
         "1851-02-01-scan",
         "1851-03-01-scan",
     ]
+
+
+def test_no_results_show_no_empty_facets_nor_sort_and_export(live_server):
+    none = fetch(live_server, "/search?q=zzzqqq")
+    assert total(none) == 0
+    assert not none.find("div", class_="toolbar") and not none.find("aside", class_="facets")
+    some = fetch(live_server, "/search?q=munitions")
+    assert some.find("div", class_="toolbar") and len(some.find("section", class_="facet")) > 3
+    # a date range that finds nothing keeps its date box, where the range can be widened
+    dated = fetch(live_server, "/search?q=munitions&from=1800&to=1801")
+    assert [s.get("class") for s in dated.find("section", class_="facet")] == ["facet facet-year"]
