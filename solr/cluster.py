@@ -356,10 +356,11 @@ def start(
     run = Path(run_dir).resolve()
     running = Cluster.load(run)
     if running and running.zk_pid and _ours(running.zk_pid, running, ZK_CLASS):
-        for index, node in enumerate(running.nodes):
-            if not _ours(node.pid, running, NODE_CLASS):
-                node.pid = 0
-                restart_node(running, index, timeout)
+        down = [i for i, n in enumerate(running.nodes) if not _ours(n.pid, running, NODE_CLASS)]
+        for index in down:
+            running.nodes[index].pid = 0
+        if down:
+            restart_nodes(running, down, timeout)
         return running
     ports = list(ports or range(port, port + nodes))
     zk_port = zk_port or ports[0] + 1000
@@ -460,13 +461,23 @@ def kill_node(cluster: Cluster, index: int) -> int:
 
 def restart_node(cluster: Cluster, index: int, timeout: float = START_TIMEOUT) -> Node:
     """Start node `index` again on its port and data folder; wait until it is live."""
-    node = cluster.nodes[index]
-    if node.pid and _alive(node.pid):
-        raise ClusterError(f"Solr node {node.url} is still running (pid {node.pid})")
-    _start_node(cluster, node, build())
+    return restart_nodes(cluster, [index], timeout)[0]
+
+
+def restart_nodes(
+    cluster: Cluster, indexes: list[int], timeout: float = START_TIMEOUT
+) -> list[Node]:
+    """Start the nodes `indexes` again, side by side; wait until every one is live."""
+    nodes = [cluster.nodes[i] for i in indexes]
+    for node in nodes:
+        if node.pid and _alive(node.pid):
+            raise ClusterError(f"Solr node {node.url} is still running (pid {node.pid})")
+    classpath = build()
+    for node in nodes:
+        _start_node(cluster, node, classpath)
     cluster.save()
     wait_live(cluster, timeout=timeout)
-    return node
+    return nodes
 
 
 def describe(cluster: Cluster) -> str:
