@@ -281,6 +281,10 @@ def test_a_phone_reads_the_text_in_a_tab_with_the_pager_below_it(tab):
       .filter(([, r]) => r.width < 24 || r.height < 24).map(([c]) => c)""")
     assert small == []
     assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the Keyboard panel opens on screen
+    tab.locator("#keys summary").click()
+    keys = tab.locator(".keys-body").bounding_box()
+    assert keys["x"] >= 0 and keys["x"] + keys["width"] <= PHONE["width"]
 
 
 def test_a_phone_width_letter_page_loads_under_150_kb_of_images(browser, live_server):
