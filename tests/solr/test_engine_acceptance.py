@@ -17,13 +17,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from indexer.engines import EngineConfig
+from indexer.engines.solr.engine import alias_for
 from solr import admin
 from tests.conftest import REPO, SAMPLE
 from tests.live_gunicorn import Gunicorn
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
-COLLECTION = "acceptance"
 UK_LETTER = "2008-10-10-uk-fco-miliband"
 
 
@@ -45,18 +46,24 @@ def _get(url: str) -> tuple[int, dict]:
 def _served_collection(served) -> str:
     """The collection the alias points at (build made it)."""
     aliases = admin.call(served.cluster.urls[0], "/admin/collections", {"action": "LISTALIASES"})
-    return aliases["aliases"][COLLECTION]
+    return aliases["aliases"][served.alias]
 
 
 @pytest.fixture(scope="module")
 def served(solr_cluster, tmp_path_factory):
-    root = tmp_path_factory.mktemp("solr-acceptance")
+    # No MISSIVE_SOLR_COLLECTION, as in README: the alias is made from the index folder's
+    # path, the same in every command and in the web app (which gives the path as a string).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("MISSIVE_SOLR_COLLECTION", raising=False)
+        yield from _served(solr_cluster, tmp_path_factory.mktemp("solr-acceptance"))
+
+
+def _served(cluster, root):
     shutil.copytree(SAMPLE, root / "archive")
     env = {
         **os.environ,
         "MISSIVE_ENGINE": "solr",
-        "MISSIVE_SOLR_URL": ",".join(solr_cluster.urls),
-        "MISSIVE_SOLR_COLLECTION": COLLECTION,
+        "MISSIVE_SOLR_URL": ",".join(cluster.urls),
         "MISSIVE_ARCHIVE": str(root / "archive"),
         "MISSIVE_INDEX": str(root / "index"),
     }
@@ -71,8 +78,11 @@ def served(solr_cluster, tmp_path_factory):
     site = SimpleNamespace(root=root, archive=SimpleNamespace(root=root / "archive"),
                            index_dir=root / "index")
     server = Gunicorn(site, extra_env={k: env[k] for k in env if k.startswith("MISSIVE_")})
-    yield SimpleNamespace(url=server.url, env=env, cluster=solr_cluster)
-    server.stop()
+    alias = alias_for(EngineConfig(root / "index"))
+    try:
+        yield SimpleNamespace(url=server.url, env=env, cluster=cluster, alias=alias)
+    finally:
+        server.stop()
 
 
 def test_the_sample_archive_is_served_from_solrcloud(served):

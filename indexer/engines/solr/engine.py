@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ...archive.lock import WRITE_TIMEOUT, write_lock
@@ -146,7 +147,8 @@ class SolrEngine(Engine):
     features = FEATURES
 
     def __init__(self, config: EngineConfig):
-        self.config = config
+        # The web app gives its INDEX_DIR setting, a string: the alias and the lock need a path.
+        self.config = config = dataclasses.replace(config, index=Path(config.index))
         self.client = SolrClient(urls_for(config))
         self.collections = Collections(self.client, alias_for(config))
         self.searching = Searching(self.client, self._served, deadline=config.deadline,
