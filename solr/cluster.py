@@ -515,6 +515,12 @@ def main(argv: list[str] | None = None) -> int:
         cluster = start(args.dir, nodes=args.nodes, port=args.port, zk_port=args.zk_port)
         print(describe(cluster))
         print(f"SolrCloud live: {len(cluster.nodes)} nodes ({time.monotonic() - began:.1f} s)")
+        # What Missive needs to use it (the URL is the engine's default only on port 8983);
+        # its collection is made by solr-setup, named by the alias below.
+        print(f"export MISSIVE_SOLR_URL={','.join(cluster.urls)}")
+        print("collection: $MISSIVE_SOLR_COLLECTION, else missive-<8 hex digits of the "
+              "index folder's path>; make it with MISSIVE_ENGINE=solr python -m indexer "
+              "solr-setup --shards 2 --replicas 2")
         return 0
     cluster = Cluster.load(args.dir)
     if cluster is None:
