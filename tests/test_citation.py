@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from webapp import citation
+from webapp import citation, citation_records
 
 URL = "https://missive.example/letters/2009-02-16-pakistan-mofa"
 TODAY = dt.date(2025, 3, 4)
@@ -168,7 +168,7 @@ def bibtex_fields(entry: str) -> dict[str, str]:
 
 
 def test_bibtex_entry():
-    entry = citation.bibtex_entry(MOFA, URL, accessed=TODAY)
+    entry = citation_records.bibtex_entry(MOFA, URL, accessed=TODAY)
     assert entry.startswith("@misc{2009-02-16-pakistan-mofa,\n") and entry.endswith("}\n")
     fields = bibtex_fields(entry)
     assert fields["author"] == "Shami, Irfan Yusuf"
@@ -186,7 +186,7 @@ def test_bibtex_escapes_special_characters():
         sender={"organisation": "Foreign & Commonwealth Office"},
         date="1855?",
     )
-    entry = citation.bibtex_entry(odd, URL + "?a=%20#x", accessed=TODAY)
+    entry = citation_records.bibtex_entry(odd, URL + "?a=%20#x", accessed=TODAY)
     fields = bibtex_fields(entry)
     assert fields["title"] == (
         r"{50\% of \{cases\} \& costs \$5 \#1\_a\textasciicircum{}b\textasciitilde{}c "
@@ -200,7 +200,7 @@ def test_bibtex_escapes_special_characters():
 
 # -- RIS -----------------------------------------------------------------------------------
 def test_ris_record():
-    record = citation.ris_record(MOFA, URL, accessed=TODAY)
+    record = citation_records.ris_record(MOFA, URL, accessed=TODAY)
     lines = record.splitlines()
     assert lines[0] == "TY  - PCOMM" and lines[-1] == "ER  -"
     assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) or line == "ER  -" for line in lines)
@@ -217,7 +217,8 @@ def test_ris_record():
     assert tags["AB"] == ["Enclosed with the Embassy's letter."]
     assert tags["CR"] == ["For research use."]
     assert "AN" not in dict(
-        line.split("  - ", 1) for line in citation.ris_record(meta(shelfmark=""), URL).splitlines()
+        line.split("  - ", 1)
+        for line in citation_records.ris_record(meta(shelfmark=""), URL).splitlines()
         if "  - " in line
     )
     assert tags["LA"] == ["en"] and tags["CY"] == ["Islamabad"]
@@ -229,7 +230,7 @@ def test_ris_values_stay_on_one_line():
         sender={"organisation": "Amnesty International, International Secretariat"},
         date="2009-02",
     )
-    record = citation.ris_record(odd, URL, accessed=TODAY)
+    record = citation_records.ris_record(odd, URL, accessed=TODAY)
     assert "TI  - A title with a line break and tabs\n" in record
     # a comma would split an organisation into family and given names
     assert "AU  - Amnesty International; International Secretariat\n" in record

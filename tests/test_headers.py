@@ -35,6 +35,8 @@ SAMPLE_VALUES = {
     "quality": "default",
     "fmt": "jpg",
     "page": "1",
+    # a cited search that does not exist: its 404 page carries the headers too
+    "cite_id": "no-such-citation",
 }
 # Pages beyond one URL per route: marked words and boxes, histograms, errors.
 EXTRA = (

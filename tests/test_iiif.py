@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from tests.conftest import app_config
 from tests.htmlpage import Page
 from webapp import create_app
+from webapp.iiif import collection as iiif_collection
 from webapp.iiif import image as iiif_image
-from webapp.iiif import presentation
 from webapp.iiif import search as iiif_search
 from webapp.iiif.state import content_state, encode
 
@@ -177,7 +177,7 @@ def test_the_collection_lists_every_published_letter_by_date_in_pages(client, mo
     validate(Collection, one)
     assert [m["id"].split("/")[-2] for m in one["items"]] == list(SAMPLE_IDS)
     assert one["partOf"][0]["id"] == top["id"]
-    monkeypatch.setattr(presentation, "PAGE", 2)
+    monkeypatch.setattr(iiif_collection, "PAGE", 2)
     top = get_json(client, "/iiif/collection")
     assert [c["label"]["en"][0] for c in top["items"]] == [
         "Letters 1–2",
@@ -192,10 +192,10 @@ def test_the_collection_lists_every_published_letter_by_date_in_pages(client, mo
 
 # -- Image API -----------------------------------------------------------------------------
 def jpeg(client, url: str) -> Image.Image:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.get_data(as_text=True)[:200])
-    assert response.mimetype == "image/jpeg"
-    return Image.open(io.BytesIO(response.data))
+    with client.get(url) as response:  # closed: a cached image is served from its file
+        assert response.status_code == 200, (url, response.get_data(as_text=True)[:200])
+        assert response.mimetype == "image/jpeg"
+        return Image.open(io.BytesIO(response.data))
 
 
 def test_info_json_describes_the_page_image(client):
@@ -271,9 +271,10 @@ def test_no_image_is_larger_than_max_area(client, monkeypatch):
 def test_tiles_are_kept_in_the_cache_and_other_regions_are_not(client, sample_env):
     folder = sample_env.root / "cache" / "images" / PK / "iiif"
     before = set(folder.glob("*.jpg")) if folder.exists() else set()
-    client.get(f"/iiif/image/{PK}/1/0,1024,1024,1024/512,/0/default.jpg")  # no tile of info.json
+    client.get(f"/iiif/image/{PK}/1/0,1024,1024,1024/512,/0/default.jpg").close()  # no tile
     assert (set(folder.glob("*.jpg")) if folder.exists() else set()) == before
     tile = client.get(f"/iiif/image/{PK}/1/0,1024,1024,1024/1024,/0/default.jpg")
+    tile.close()
     assert tile.status_code == 200 and len(set(folder.glob("*.jpg")) - before) == 1
     again = client.get(
         f"/iiif/image/{PK}/1/0,1024,1024,1024/1024,/0/default.jpg",

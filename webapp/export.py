@@ -33,7 +33,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from indexer.search import PER_PAGE_MAX, Hit, Ordered, QueryError, SearchRequest
 from indexer.search.serialize import hit_json, request_json
 
-from .citation import bibtex_entry, ris_record
+from .citation_records import bibtex_entry, ris_record
 from .db import get_search
 from .errors import api_error
 from .params import request_from_args, switch_arg

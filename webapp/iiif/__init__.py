@@ -23,4 +23,4 @@ from flask import Blueprint
 
 bp = Blueprint("iiif", __name__, url_prefix="/iiif")
 
-from . import cors, image, presentation, search, state  # noqa: E402,F401  (their routes)
+from . import collection, cors, image, presentation, search, state  # noqa: E402,F401  (their routes)

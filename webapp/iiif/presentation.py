@@ -1,5 +1,5 @@
 """IIIF Presentation 3: a manifest per published letter, its pages' transcripts as
-annotations, and the collection of all published letters in pages of PAGE manifests.
+annotations (the collection of all published letters: collection.py).
 
 A manifest has a canvas per page, the page image painted on it (with its Image API
 service, image.py), the transcript as `supplementing` annotations per line (boxed where the
@@ -15,10 +15,8 @@ from typing import Any
 
 from flask import Response, url_for
 
-from indexer.search import SearchRequest
 from indexer.search.within import page_lines
 
-from ..db import get_search
 from ..errors import api_error
 from ..letters import LetterNotFound, load_letter, page_number
 from . import bp, ids
@@ -26,7 +24,6 @@ from .boxes import union, words_by_line
 from .cors import ld_json
 from .image import THUMB_WIDTH
 
-PAGE = 100  # manifests in one page of the collection
 NO_IMAGE = (1000, 1414)  # the canvas of a transcript-only page: an A4 proportion
 # Rights statements a manifest's `rights` may hold (others go to requiredStatement only).
 _RIGHTS = re.compile(
@@ -192,6 +189,43 @@ def _services(letter_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def _provider(home: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": home,
+            "type": "Agent",
+            "label": lang("Missive", "en"),
+            "homepage": [
+                {
+                    "id": home,
+                    "type": "Text",
+                    "label": lang("Missive", "en"),
+                    "format": "text/html",
+                }
+            ],
+        }
+    ]
+
+
+def _see_also(letter_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": url_for("letters_api.letter", letter_id=letter_id, _external=True),
+            "type": "Dataset",
+            "label": lang("The letter as JSON: metadata with their sources, pages", "en"),
+            "format": "application/json",
+        },
+        {
+            "id": url_for(
+                "citations.citation_file", letter_id=letter_id, ext="json", _external=True
+            ),
+            "type": "Dataset",
+            "label": lang("The citation as CSL-JSON", "en"),
+            "format": "application/vnd.citationstyles.csl+json",
+        },
+    ]
+
+
 def manifest_json(meta: dict[str, Any]) -> dict[str, Any]:
     """The letter's manifest (meta as load_letter gives it; it has pages)."""
     letter_id = meta["id"]
@@ -218,37 +252,8 @@ def manifest_json(meta: dict[str, Any]) -> dict[str, Any]:
                 "format": "text/html",
             }
         ],
-        "provider": [
-            {
-                "id": home,
-                "type": "Agent",
-                "label": lang("Missive", "en"),
-                "homepage": [
-                    {
-                        "id": home,
-                        "type": "Text",
-                        "label": lang("Missive", "en"),
-                        "format": "text/html",
-                    }
-                ],
-            }
-        ],
-        "seeAlso": [
-            {
-                "id": url_for("letters_api.letter", letter_id=letter_id, _external=True),
-                "type": "Dataset",
-                "label": lang("The letter as JSON: metadata with their sources, pages", "en"),
-                "format": "application/json",
-            },
-            {
-                "id": url_for(
-                    "citations.citation_file", letter_id=letter_id, ext="json", _external=True
-                ),
-                "type": "Dataset",
-                "label": lang("The citation as CSL-JSON", "en"),
-                "format": "application/vnd.citationstyles.csl+json",
-            },
-        ],
+        "provider": _provider(home),
+        "seeAlso": _see_also(letter_id),
         # No partOf the collection: Mirador 4 then opens the manifest as a member of the
         # collection, asks for it and runs the window's search a second time meanwhile.
         "service": _services(letter_id),
@@ -342,71 +347,3 @@ def page_text(letter_id: str, n: str) -> Response:
     except LetterNotFound as exc:
         return api_error(exc.status, exc.message)
     return Response(text, mimetype="text/plain")
-
-
-# -- the collection ------------------------------------------------------------------------
-def collection_url(page: int | None = None) -> str:
-    if page is None:
-        return url_for("iiif.collection", _external=True)
-    return url_for("iiif.collection_page", page=page, _external=True)
-
-
-def _total() -> int:
-    return int(get_search().stats().get("letters") or 0)
-
-
-@bp.get("/collection")
-def collection() -> Response:
-    total = _total()
-    pages = max(1, -(-total // PAGE))
-    data = {
-        "@context": ids.PRESENTATION,
-        "id": collection_url(),
-        "type": "Collection",
-        "label": lang(f"Missive: the published letters ({total})", "en"),
-        "summary": lang(f"In date order, {PAGE} letters to a collection.", "en"),
-        "items": [
-            {
-                "id": collection_url(p),
-                "type": "Collection",
-                "label": lang(f"Letters {(p - 1) * PAGE + 1}–{min(total, p * PAGE)}", "en"),
-            }
-            for p in range(1, pages + 1)
-            if total
-        ],
-    }
-    return ld_json(data, ids.PRESENTATION)
-
-
-@bp.get("/collection/<page>")
-def collection_page(page: str) -> Response:
-    total = _total()
-    pages = max(1, -(-total // PAGE))
-    number = int(page) if page.isascii() and page.isdigit() else 0
-    if not 1 <= number <= pages:
-        return api_error(
-            404, f"Collection page {page[:20]!r} does not exist; accepted: 1 to {pages}"
-        )
-    search = get_search()
-    ordered = search.ordered(SearchRequest(sort="date"), number * PAGE)
-    batch = ordered.letters[(number - 1) * PAGE : number * PAGE]
-    items = []
-    for hit in search.hits(batch, ordered.marks):
-        item: dict[str, Any] = {
-            "id": ids.manifest(hit.id),
-            "type": "Manifest",
-            "label": lang(hit.title or hit.id),
-        }
-        if nav_date(hit.date):
-            item["navDate"] = nav_date(hit.date)
-        if hit.meta.get("pages"):  # a catalogue record has no manifest
-            items.append(item)
-    data = {
-        "@context": ids.PRESENTATION,
-        "id": collection_url(number),
-        "type": "Collection",
-        "label": lang(f"Missive: published letters, page {number} of {pages}", "en"),
-        "partOf": [{"id": collection_url(), "type": "Collection"}],
-        "items": items,
-    }
-    return ld_json(data, ids.PRESENTATION)
