@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -190,7 +191,8 @@ def test_the_update_finishes_and_serves_every_letter_while_the_node_is_down(outa
 
 def _unavailable(env: dict, root: Path, monkeypatch) -> list[str]:
     """The web app's answers (API and page) and the command line's error, each asserted to
-    be a 503 or a failure; what they said."""
+    be a 503 or a failure; what they said. (Asked side by side: each tries for
+    READ_RETRY seconds before it gives up.)"""
     for name in ("MISSIVE_ENGINE", "MISSIVE_SOLR_URL", "MISSIVE_SOLR_COLLECTION"):
         monkeypatch.setenv(name, env[name])
     from webapp import create_app
@@ -202,13 +204,16 @@ def _unavailable(env: dict, root: Path, monkeypatch) -> list[str]:
         "CACHE_DIR": str(root / "cache"),
     }))
     try:
-        status, _, body = server.get("/api/search?q=" + urllib.parse.quote("treaty"))
-        assert status == 503, body
-        status, _, page = server.get("/search?q=treaty")
-        assert status == 503, page
+        with ThreadPoolExecutor(3) as pool:
+            line = pool.submit(_cli, env, "search", "treaty")
+            api = pool.submit(server.get, "/api/search?q=" + urllib.parse.quote("treaty"))
+            html = pool.submit(server.get, "/search?q=treaty")
+            (status, _, body), (page_status, _, page) = api.result(), html.result()
+            line = line.result()
     finally:
         server.stop()
-    line = _cli(env, "search", "treaty")
+    assert status == 503, body
+    assert page_status == 503, page
     assert line.returncode != 0
     error = line.stderr.strip().splitlines()
     assert len(error) == 1, line.stderr  # one line, no traceback
