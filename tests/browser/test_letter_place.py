@@ -218,7 +218,7 @@ def _shot(page, box) -> Image.Image:
 
 def _changed(a: Image.Image, b: Image.Image) -> int:
     diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 40 else 0)
-    return sum(1 for v in diff.getdata() if v)
+    return diff.histogram()[255]  # the pixels that changed clearly
 
 
 def test_every_tab_stop_shows_its_focus_and_does_something_on_enter(tab, output_dir):

@@ -75,3 +75,20 @@ def test_more_like_this_finds_the_twin_and_never_the_letter_itself(engine, corpu
         assert letter_id not in found
     assert engine.more_like_this("no-such-letter") == []
     assert engine.more_like_this("1920-scan-unread") == []  # no text to compare
+
+
+def test_a_deleted_letters_words_are_no_longer_suggested(small_index):
+    small = small_index(
+        {
+            "harbour": (["The harbour master wrote about the tides."], None),
+            "lighthouse": (["The lighthouse keeper kept his lamp burning."], None),
+        }
+    )
+    need(small.engine, "did_you_mean")
+    assert search(small.engine, "lighthuose").did_you_mean == "lighthouse"
+    with small.engine.write_lock(), small.engine.writer() as w:
+        w.delete("lighthouse")
+    # Right after the write: no letter holds the word, so it is not offered.
+    suggestion = search(small.engine, "lighthuose").did_you_mean
+    assert suggestion is None or "lighthouse" not in suggestion, suggestion
+    assert search(small.engine, "harbuor").did_you_mean == "harbour"

@@ -17,14 +17,18 @@ if TYPE_CHECKING:
     from .searching import Searching
 
 MAX_EDITS = 2  # a suggestion differs from the typed word by at most this many edits
+# The word list may be this many seconds behind the index: a word a new letter brings is
+# offered within this time; a word no visible letter holds any more is never offered, as
+# each candidate is checked against the current commit (`_holds`).
+WORDS_MAX_AGE = 30.0
 
 
 def suggest(searching: Searching, q: str, tree: Node, unpublished: bool) -> str | None:
     """The query with each word no letter the asker may see holds replaced by the
     nearest word one does; None when nothing is replaced."""
     visible = searching.visibility(unpublished)
-    public = searching.remembered(
-        f"words:{unpublished}", lambda: searching.values("exact", visible)
+    public = searching.remembered_recent(
+        f"words:{unpublished}", lambda: searching.values("exact", visible), WORDS_MAX_AGE
     )
     replacements = []
     for term in _positive_words(tree):
@@ -33,17 +37,24 @@ def suggest(searching: Searching, q: str, tree: Node, unpublished: bool) -> str 
         word = fold(q[term.span[0]:term.span[1]])
         near = process.extract(word, list(public), scorer=OSA.distance,
                                score_cutoff=MAX_EDITS, limit=None)
-        near = [(dist, -public[w], w) for w, dist, _ in near if w != word]
-        if near:
-            dist = min(n[0] for n in near)
-            best = max((-negcount, w) for d, negcount, w in near if d == dist)
-            replacements.append((term.span[0], term.span[1], best[1]))
+        # Fewest edits, then the most letters, then the later word; the first a letter
+        # the asker may read holds now (the list may be older than the last write).
+        ranked = sorted(((d, public[w], w) for w, d, _ in near if w != word),
+                        key=lambda c: (c[0], -c[1], _reverse(c[2])))
+        best = next((w for _, _, w in ranked if _holds(searching, w, unpublished)), None)
+        if best is not None:
+            replacements.append((term.span[0], term.span[1], best))
     if not replacements:
         return None
     out = q
     for start, end, word in sorted(replacements, reverse=True):
         out = out[:start] + word + out[end:]
     return out
+
+
+def _reverse(word: str) -> tuple[int, ...]:
+    """A key that sorts words in reverse order (the later word first among equals)."""
+    return tuple(-ord(c) for c in word) + (1,)
 
 
 def _holds(searching: Searching, word: str, unpublished: bool) -> bool:
