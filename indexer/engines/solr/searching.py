@@ -49,7 +49,7 @@ class Searching:
         self.budget = budget
         self._cache: dict[str, Any] = {}
         self._state: tuple | None = None
-        self._recent: dict[str, tuple[float, Any]] = {}  # remembered_recent's values
+        self._recent: dict[str, tuple[float, Any]] = {}  # values kept across commits
         self._lock = threading.Lock()
         self._pinned = threading.local()  # the commit one search reads (one_commit)
 
@@ -94,8 +94,17 @@ class Searching:
         finally:
             self._pinned.state = None
 
-    def remembered(self, key: str, make: Callable[[], Any]) -> Any:
-        """A value of the current commit, made once per commit."""
+    def remembered(self, key: str, make: Callable[[], Any], max_age: float | None = None) -> Any:
+        """A value of the current commit, made once per commit; with `max_age`, one made at
+        most that many seconds ago by any commit (what may lag behind writes: spelling.py)."""
+        now = time.monotonic()
+        if max_age is not None:
+            with self._lock:
+                made = self._recent.get(key)
+                if made is not None and now - made[0] < max_age:
+                    return made[1]
+            self._recent[key] = (now, make())
+            return self._recent[key][1]
         state = self._commit()
         with self._lock:
             if state != self._state:
@@ -106,21 +115,6 @@ class Searching:
         value = make()
         with self._lock:
             self._cache[key] = value
-        return value
-
-    def remembered_recent(self, key: str, make: Callable[[], Any], max_age: float) -> Any:
-        """A value made at most `max_age` seconds ago, by this commit or an earlier one: for
-        what may lag behind a write and is costly to make again after every commit (the
-        did-you-mean word list, which Solr rebuilds per commit: 0.7 s at 50,000 letters;
-        made on each commit it held up the first searches after every `add`)."""
-        now = time.monotonic()
-        with self._lock:
-            made = self._recent.get(key)
-            if made is not None and now - made[0] < max_age:
-                return made[1]
-        value = make()
-        with self._lock:
-            self._recent[key] = (now, value)
         return value
 
     @staticmethod

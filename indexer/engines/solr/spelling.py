@@ -27,7 +27,7 @@ def suggest(searching: Searching, q: str, tree: Node, unpublished: bool) -> str 
     """The query with each word no letter the asker may see holds replaced by the
     nearest word one does; None when nothing is replaced."""
     visible = searching.visibility(unpublished)
-    public = searching.remembered_recent(
+    public = searching.remembered(
         f"words:{unpublished}", lambda: searching.values("exact", visible), WORDS_MAX_AGE
     )
     replacements = []
