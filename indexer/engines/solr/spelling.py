@@ -26,14 +26,15 @@ WORDS_MAX_AGE = 30.0
 def suggest(searching: Searching, q: str, tree: Node, unpublished: bool) -> str | None:
     """The query with each word no letter the asker may see holds replaced by the
     nearest word one does; None when nothing is replaced."""
+    unknown = [t for t in _positive_words(tree) if not _holds(searching, t.text, unpublished)]
+    if not unknown:  # every word is in a letter the asker may read: the list is not needed
+        return None
     visible = searching.visibility(unpublished)
     public = searching.remembered(
         f"words:{unpublished}", lambda: searching.values("exact", visible), WORDS_MAX_AGE
     )
     replacements = []
-    for term in _positive_words(tree):
-        if _holds(searching, term.text, unpublished):
-            continue
+    for term in unknown:
         word = fold(q[term.span[0]:term.span[1]])
         near = process.extract(word, list(public), scorer=OSA.distance,
                                score_cutoff=MAX_EDITS, limit=None)
